@@ -1,0 +1,354 @@
+"""Stage 1 of the pipeline: bytes (YAML or JSON) → a typed :class:`~edureport.model.Report`.
+
+cattrs does the structuring (``forbid_extra_keys`` so a misspelt key is an error, not a silently ignored value) and
+reports every failure with its path; this module turns those failures into :class:`~edureport.errors.DataError`
+problems in Chinese, with the line in the source file when it can be found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.cols import homogenous_tuple_structure_factory
+from cattrs.gen import make_dict_structure_fn, override
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import DataError, FieldValueError, Problem
+from .model import Report, Table
+from .text import check_text
+
+PathPart = str | int
+
+
+class _TypeProblem(ValueError):
+    """A value of the wrong JSON/YAML type; the message is already Chinese."""
+
+
+_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", list: "列表", dict: "键值对", type(None): "空值"}
+
+
+def _type_name(value: Any) -> str:
+    for t, name in _TYPE_NAMES.items():
+        if type(value) is t:
+            return f"{name}（{value!r}）" if t in (int, float, bool) else name
+    return type(value).__name__
+
+
+def _structure_str(value: Any, _t: type) -> str:
+    if isinstance(value, str):
+        return check_text(value)
+    if isinstance(value, float):
+        raise _TypeProblem(f"应为文本，实际是{_type_name(value)}；数字作文本时请加引号，以免小数位丢失")
+    raise _TypeProblem(f"应为文本，实际是{_type_name(value)}")
+
+
+def _structure_int(value: Any, _t: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _TypeProblem(f"应为整数，实际是{_type_name(value)}")
+
+
+def _structure_bool(value: Any, _t: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _TypeProblem(f"应为 true 或 false，实际是{_type_name(value)}")
+
+
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _structure_date(value: Any, _t: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _TypeProblem("应为日期（如 2024-06-05），不要带时间")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = _CN_DATE.fullmatch(value)
+        try:
+            if m:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise _TypeProblem(f"“{value}”不是有效日期；请写成 2024-06-05 或 2024年6月5日")
+    raise _TypeProblem(f"应为日期（如 2024-06-05），实际是{_type_name(value)}")
+
+
+def _structure_cell(value: Any, _t: type) -> str:
+    # Table cells may be whole numbers in YAML (720); they become their decimal text, which loses nothing.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _structure_str(value, str)
+
+
+def _structure_rows(value: Any, _t: type) -> tuple[tuple[str, ...], ...]:
+    return converter.structure(value, tuple[tuple[_Cell, ...], ...])  # type: ignore[valid-type]
+
+
+class _Cell(str):
+    """Marker type: a table cell (text, or a whole number written without quotes)."""
+
+
+def _structure_title(value: Any, _t: type) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (check_text(value),)
+    if isinstance(value, list):
+        return converter.structure(value, tuple[str, ...])
+    raise _TypeProblem(f"应为文本或文本列表，实际是{_type_name(value)}")
+
+
+def _strict_tuple_factory(t: Any, conv: cattrs.Converter) -> Any:
+    # cattrs iterates whatever it is given, so a mapping or a string where a list belongs would be taken apart
+    # key by key or character by character; only a real list may become a tuple.
+    inner = homogenous_tuple_structure_factory(t, conv)
+
+    def structure(value: Any, _t: Any) -> Any:
+        if not isinstance(value, list):
+            raise _TypeProblem(f"应为列表（每项一行，以“- ”开头），实际是{_type_name(value)}")
+        return inner(value, _t)
+    return structure
+
+
+def _is_homogenous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: _strict_tuple_factory(t, conv))
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(_Cell, _structure_cell)
+    # Hooks are resolved when a class's function is generated: register inner classes first.
+    conv.register_structure_hook(
+        Table, make_dict_structure_fn(Table, conv, rows=override(struct_hook=_structure_rows)))
+    conv.register_structure_hook(
+        Report, make_dict_structure_fn(Report, conv, title=override(struct_hook=_structure_title)))
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    return conv
+
+
+converter = _make_converter()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Error paths
+
+
+def format_path(parts: Sequence[PathPart]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+_REL_PATH = re.compile(r"([^\[\].]+)|\[(\d+)\]")
+
+
+def _parse_rel_path(text: str) -> list[PathPart]:
+    return [m[1] if m[1] is not None else int(m[2]) for m in _REL_PATH.finditer(text)]
+
+
+def _expected_keys(cls: Any) -> list[str]:
+    if isinstance(cls, type) and attrs.has(cls):
+        return [a.name for a in attrs.fields(cls)]
+    return []
+
+
+def _describe(exc: BaseException, cls: Any) -> tuple[list[PathPart], str]:
+    """Chinese message for one leaf failure, plus the path it adds below its object."""
+    if get_origin(cls) is Literal:
+        return [], f"只能是 {' 或 '.join(str(c) for c in get_args(cls))}"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = _expected_keys(exc.cl)
+        names = sorted(exc.extra_fields)
+        hints = []
+        for name in names:
+            close = difflib.get_close_matches(name, known, n=1)
+            hints.append(f"“{name}”" + (f"（是不是“{close[0]}”？）" if close else ""))
+        return [], f"未知字段 {'、'.join(hints)}；可用字段：{'、'.join(known)}"
+    if isinstance(exc, FieldValueError):
+        return _parse_rel_path(exc.path), exc.message
+    if isinstance(exc, KeyError):
+        return [], "缺少必填字段"
+    if isinstance(exc, (_TypeProblem, ValueError)) and exc.args and isinstance(exc.args[0], str) and \
+            re.search(r"[\u4e00-\u9fff]", exc.args[0]):
+        return [], exc.args[0]
+    if isinstance(exc, (TypeError, AttributeError)) and isinstance(cls, type) and attrs.has(cls):
+        return [], "应为键值对（字段: 值），实际不是"
+    if isinstance(exc, (TypeError, AttributeError)):
+        return [], "类型不对：应为列表或键值对"
+    return [], f"无法识别的值（{exc}）"
+
+
+def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[list[PathPart], str]]) -> None:
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, [*path, note.name], note.type, out)
+        for sub in without:
+            _walk(sub, path, exc.cl, out)
+    elif isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, [*path, note.index], note.type, out)
+        for sub in without:
+            _walk(sub, path, None, out)
+    else:
+        rel, message = _describe(exc, cls)
+        out.append(([*path, *rel], message))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "；看起来是 GBK/GB18030 编码，请在编辑器中另存为 UTF-8"
+        except UnicodeDecodeError:
+            hint = "；文件可能不是文本文件"
+        raise DataError(source, [Problem("", f"文件不是 UTF-8 编码{hint}", line=line)]) from None
+
+
+def _yaml_loader(typ: str) -> YAML:
+    yaml = YAML(typ=typ, pure=True)
+    yaml.allow_duplicate_keys = False
+    # Dates stay strings here so that a bad one (2024-13-01) is reported by the date hook with its field path.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str)
+    return yaml
+
+
+def _parse(text: str, source: str, fmt: str) -> Any:
+    if fmt == "json":
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            result: dict[str, Any] = {}
+            for k, v in items:
+                if k in result:
+                    raise ValueError(f"重复的字段“{k}”")
+                result[k] = v
+            return result
+        try:
+            return json.loads(text, object_pairs_hook=pairs)
+        except json.JSONDecodeError as e:
+            raise DataError(source, [Problem("", f"JSON 语法错误：{e.msg}", line=e.lineno, column=e.colno)]) from None
+        except ValueError as e:
+            raise DataError(source, [Problem("", f"JSON 内容错误：{e}")]) from None
+    try:
+        return _yaml_loader("safe").load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = (e.problem or e.context or "").strip()
+        if "duplicate key" in str(e):
+            what = "重复的字段（同一层出现了两次相同的键）"
+        return _raise_yaml(source, what, mark)
+    except YAMLError as e:
+        raise DataError(source, [Problem("", f"YAML 语法错误：{e}")]) from None
+
+
+def _raise_yaml(source: str, what: str, mark: Any) -> Any:
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    raise DataError(source, [Problem("", f"YAML 语法错误：{what}", line=line, column=column)]) from None
+
+
+def _locate(text: str, fmt: str, parts: Sequence[PathPart]) -> tuple[int | None, int | None]:
+    """Best-effort line/column of a field path in YAML source (round-trip loader keeps positions)."""
+    if fmt != "yaml":
+        return None, None
+    try:
+        node = _yaml_loader("rt").load(text)
+    except YAMLError:  # pragma: no cover - the text parsed a moment ago
+        return None, None
+    line = col = None
+    for part in parts:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(part, int) and isinstance(node, list) and part < len(node):
+                if lc is not None:
+                    line, col = lc.item(part)
+                node = node[part]
+            elif isinstance(part, str) and isinstance(node, Mapping) and part in node:
+                if lc is not None:
+                    line, col = lc.key(part)
+                node = node[part]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):  # pragma: no cover - defensive
+            break
+    return (line + 1 if line is not None else None), (col + 1 if col is not None else None)
+
+
+def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = None, fmt: str = "yaml") -> Report:
+    """Structure already-parsed data (dicts and lists, as from ``json.loads``) into a Report."""
+    if not isinstance(data, Mapping):
+        what = "空文件" if data is None else f"{_type_name(data)}"
+        raise DataError(source, [Problem("", f"顶层应为键值对（title: …、sections: … 等），实际是{what}")])
+    try:
+        return converter.structure(data, Report)
+    except Exception as exc:  # noqa: BLE001 - every structuring failure becomes a DataError
+        found: list[tuple[list[PathPart], str]] = []
+        _walk(exc, [], Report, found)
+        problems = []
+        for parts, message in found:
+            line, col = _locate(text, fmt, parts) if text is not None else (None, None)
+            problems.append(Problem(format_path(parts), message, line, col))
+        raise DataError(source, problems) from None
+
+
+def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = None) -> Report:
+    """Parse YAML or JSON text (``fmt`` 'yaml' or 'json'; guessed from the first character when omitted)."""
+    text = _decode(data, source) if isinstance(data, bytes) else data
+    try:
+        check_text(text, allow="\n\r\t")
+    except ValueError as e:
+        line = _line_of_bad_char(text)
+        raise DataError(source, [Problem("", f"文件{e}", line=line)]) from None
+    if fmt is None:
+        fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    parsed = _parse(text, source, fmt)
+    return report_from_data(parsed, source, text=text, fmt=fmt)
+
+
+def _line_of_bad_char(text: str) -> int | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        try:
+            check_text(line, allow="\r\t")
+        except ValueError:
+            return number
+    return None  # pragma: no cover - only called after a failure
+
+
+def load_report(path: str | Path) -> Report:
+    """Read a report data file (``.yaml``/``.yml``/``.json``)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise DataError(str(p), [Problem("", f"无法读取文件：{e.strerror or e}")]) from None
+    fmt = "json" if p.suffix.lower() == ".json" else "yaml"
+    return loads_report(data, str(p), fmt)

@@ -1,0 +1,175 @@
+"""Report markup → document tree, with heading numbers computed.
+
+Templates emit a small XML vocabulary (documented in ARCHITECTURE.md). It is read with lxml's parser, never with
+string matching, and every value in it was escaped by the template engine, so user text arrives here as text.
+Sections become :class:`~edureport.tree.Heading` blocks numbered by :class:`~edureport.numbering.Counter`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from lxml import etree
+
+from . import tree
+from .errors import LayoutError, TemplateError
+from .model import MAX_HEADING_LEVEL
+from .numbering import Counter, heading_label
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True,
+                          load_dtd=False)
+_TEMPLATE_WS = " \t\r\n"  # indentation a template adds around elements; never part of the data
+
+
+class _Builder:
+    def __init__(self, template: str, level3_period: str, run_in_end: str) -> None:
+        self.template = template
+        self.level3_period = level3_period
+        self.run_in_end = run_in_end
+        self.blocks: list[tree.Block] = []
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    def fail(self, el: etree._Element, message: str) -> TemplateError:
+        return TemplateError(f"模板输出的报告标记有误（输出第{el.sourceline}行）：{message}", self.template, None)
+
+    def text(self, el: etree._Element) -> str:
+        for child in el:
+            raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>")
+        return (el.text or "").strip(_TEMPLATE_WS)
+
+    def child_text(self, el: etree._Element, tag: str) -> str | None:
+        found = el.find(tag)
+        return None if found is None else self.text(found)
+
+    def children(self, el: etree._Element, allowed: set[str]) -> Iterator[etree._Element]:
+        for child in el:
+            if child.tag not in allowed:
+                raise self.fail(child, f"<{el.tag}> 中不能出现 <{child.tag}>；允许：{'、'.join(sorted(allowed))}")
+            yield child
+
+    # --- elements --------------------------------------------------------------------------------------------
+
+    def report(self, root: etree._Element) -> tree.Document:
+        if root.tag != "report":
+            raise self.fail(root, f"根元素应为 <report>，实际是 <{root.tag}>")
+        counter = Counter(MAX_HEADING_LEVEL)
+        handlers: dict[str, Callable[[etree._Element], None]] = {
+            "header": self.header,
+            "title": lambda el: self.blocks.append(tree.Title(tuple(self.text(x) for x in
+                                                                   self.children(el, {"line"})))),
+            "addressee": lambda el: self.blocks.append(tree.Addressee(self.text(el))),
+            "p": self.paragraph,
+            "section": lambda el: self.section(el, 1, counter, ()),
+            "attachment-notes": self.attachment_notes,
+            "signature": self.signature,
+            "note": lambda el: self.blocks.append(tree.Note(self.text(el))),
+            "attachment": self.attachment,
+            "colophon": self.colophon,
+        }
+        for el in self.children(root, set(handlers)):
+            handlers[el.tag](el)
+        return tree.Document(tuple(self.blocks))
+
+    def header(self, el: etree._Element) -> None:
+        allowed = {"copy-number", "secrecy", "urgency", "issuer-mark", "doc-number", "signer"}
+        list(self.children(el, allowed))
+        mark = self.child_text(el, "issuer-mark")
+        if not mark:
+            raise self.fail(el, "<header> 必须有 <issuer-mark>")
+        signer = el.find("signer")
+        self.blocks.append(tree.HeaderBlock(
+            issuer_mark=mark,
+            copy_number=self.child_text(el, "copy-number"),
+            secrecy=self.child_text(el, "secrecy"),
+            urgency=self.child_text(el, "urgency"),
+            doc_number=self.child_text(el, "doc-number"),
+            signer_label=None if signer is None else self.child_text(signer, "label"),
+            signer_name=None if signer is None else self.child_text(signer, "name"),
+        ))
+
+    def paragraph(self, el: etree._Element) -> None:
+        self.blocks.append(tree.Paragraph((tree.Run(self.text(el)),)))
+
+    def section(self, el: etree._Element, level: int, counter: Counter, parents: tuple[str, ...]) -> None:
+        heading_el = el.find("heading")
+        if heading_el is None:
+            raise self.fail(el, "<section> 必须有 <heading>")
+        title = self.text(heading_el)
+        if level > MAX_HEADING_LEVEL:
+            chain = " › ".join((*parents, title))
+            raise LayoutError(f"标题“{chain}”是第{level}级；公文标题最多四级（一、（一）1.（1）），请减少嵌套")
+        number = counter.enter(level, restart_children=el.get("numbering", "restart") != "continue")
+        label = heading_label(level, number, level3_period=self.level3_period)
+        run_in = el.get("run-in") == "true"
+        rest = [c for c in self.children(el, {"heading", "p", "section", "table", "table-title"}) if c.tag != "heading"]
+        if run_in:
+            body = ""
+            if rest and rest[0].tag == "p":
+                body = self.text(rest.pop(0))
+            if not title.endswith(("。", "？", "！", "?", "!")):
+                title += self.run_in_end
+            self.blocks.append(tree.Heading(level, label, title, run_in=True, body=body))
+        else:
+            self.blocks.append(tree.Heading(level, label, title))
+        for child in rest:
+            if child.tag == "section":
+                self.section(child, level + 1, counter, (*parents, title))
+            else:
+                self.content(child)
+
+    def content(self, el: etree._Element) -> None:
+        if el.tag == "p":
+            self.paragraph(el)
+        elif el.tag == "table":
+            self.table(el)
+        elif el.tag == "table-title":
+            self.blocks.append(tree.TableTitle(self.text(el)))
+
+    def attachment_notes(self, el: etree._Element) -> None:
+        items = tuple(self.text(x) for x in self.children(el, {"item"}))
+        self.blocks.append(tree.AttachmentNotes(el.get("label", "附件："), items))
+
+    def signature(self, el: etree._Element) -> None:
+        list(self.children(el, {"issuer", "date"}))
+        date = self.child_text(el, "date")
+        if not date:
+            raise self.fail(el, "<signature> 必须有 <date>")
+        self.blocks.append(tree.Signature(date, self.child_text(el, "issuer"), el.get("seal") == "true"))
+
+    def attachment(self, el: etree._Element) -> None:
+        counter = Counter(MAX_HEADING_LEVEL)  # numbering starts afresh in each attachment
+        label = self.child_text(el, "label") or "附件"
+        title = self.child_text(el, "title") or ""
+        self.blocks.append(tree.AttachmentStart(label, title))
+        for child in self.children(el, {"label", "title", "p", "table", "table-title", "section"}):
+            if child.tag == "section":
+                self.section(child, 1, counter, (title,))
+            elif child.tag not in ("label", "title"):
+                self.content(child)
+
+    def table(self, el: etree._Element) -> None:
+        rows = []
+        header_rows = 0
+        for row in self.children(el, {"row"}):
+            rows.append(tuple(self.text(c) for c in self.children(row, {"cell"})))
+            if row.get("header") == "true":
+                header_rows += 1
+        widths_attr = el.get("widths")
+        widths = tuple(int(w) for w in widths_attr.split()) if widths_attr else None
+        self.blocks.append(tree.Table(tuple(rows), header_rows, widths))
+
+    def colophon(self, el: etree._Element) -> None:
+        list(self.children(el, {"cc", "printer", "print-date"}))
+        printer = self.child_text(el, "printer") or ""
+        self.blocks.append(tree.Colophon(printer, self.child_text(el, "print-date") or "", self.child_text(el, "cc")))
+
+
+def parse_markup(markup: str, *, template: str = "report.xml.j2", level3_period: str = ".",
+                 run_in_end: str = "。") -> tree.Document:
+    """Parse report markup into a document tree, numbering the headings."""
+    try:
+        root = etree.fromstring(markup.encode("utf-8"), _PARSER)
+    except etree.XMLSyntaxError as e:
+        raise TemplateError(f"模板输出的报告标记不是有效的 XML（输出第{e.lineno}行）：{e.msg}", template, None) from None
+    return _Builder(template, level3_period, run_in_end).report(root)

@@ -1,0 +1,113 @@
+"""Stage 3: the typed model → report markup, through Jinja templates.
+
+Templates are plain text files: the packaged ones (``edureport/templates``), with any user folders searched first,
+so a user overrides one template by dropping a file of the same name in their folder. All templates run in Jinja's
+immutable sandbox with autoescaping, so data can never become markup and a template cannot reach Python internals.
+Every template failure becomes a :class:`~edureport.errors.TemplateError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .errors import TemplateError
+from .model import Report
+
+
+def packaged_templates() -> Path:
+    """Folder of the templates shipped with edureport.
+
+    In a wheel they are ``edureport/templates``; in a source checkout installed in editable mode they are the
+    repository's top-level ``templates/`` folder, which the wheel build copies in.
+    """
+    here = Path(__file__).resolve().parent
+    shipped = here / "templates"
+    return shipped if shipped.is_dir() else here.parent.parent / "templates"
+
+
+def cn_date(value: dt.date) -> str:
+    """2024年6月5日: Arabic digits, full year, no leading zeros (GB/T 9704 clause 7.3.5)."""
+    return format_date(value, "y年M月d日", locale="zh_CN")
+
+
+def ensure_end(text: str, ending: str) -> str:
+    return text if text.endswith(ending) else text + ending
+
+
+def bracket(text: str) -> str:
+    """Wrap in full-width round brackets (附注, clause 7.3.6) unless the text already is."""
+    return text if text.startswith("（") and text.endswith("）") else f"（{text}）"
+
+
+def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([*folders, str(packaged_templates())]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    env.filters.update(cn_date=cn_date, ensure_end=ensure_end, bracket=bracket)
+    return env
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
+    # Compiled templates are reused across renders; an environment is safe to render from many threads.
+    return _environment(folders)
+
+
+def _template_frame(tb: TracebackType | None, names: set[str]) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that belongs to a template (Jinja maps those frames to template lines)."""
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in names or filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> str:
+    """Render ``report`` with its skeleton template to report markup (a string of XML)."""
+    folders = tuple(str(Path(d).resolve()) for d in template_dirs)
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise TemplateError("模板文件夹不存在", folder, None)
+    env = _cached_environment(folders)
+    try:
+        template = env.get_template(report.template)
+        return template.render(report=report)
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(f"模板语法错误：{e.message}", e.filename or e.name, e.lineno) from None
+    except jinja2.TemplateNotFound as e:
+        where = "、".join([*folders, "内置模板"])
+        raise TemplateError(f"找不到模板“{e.name}”（查找位置：{where}）", e.name, None) from None
+    except SecurityError as e:
+        filename, line = _template_frame(e.__traceback__, set())
+        raise TemplateError(f"模板试图执行不允许的操作：{e}", filename, line) from None
+    except jinja2.UndefinedError as e:
+        filename, line = _template_frame(e.__traceback__, set())
+        raise TemplateError(f"模板引用了不存在的变量或字段：{e.message}", filename, line) from None
+    except Exception as e:  # noqa: BLE001 - any other failure inside a template is the template's error
+        filename, line = _template_frame(e.__traceback__, set())
+        if filename is None:
+            raise
+        raise TemplateError(f"模板运行出错：{type(e).__name__}: {e}", filename, line) from None
+
+
+def template_filters() -> dict[str, Any]:
+    """The filters edureport adds to Jinja (for documentation and tests)."""
+    return {"cn_date": cn_date, "ensure_end": ensure_end, "bracket": bracket}

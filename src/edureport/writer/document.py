@@ -1,0 +1,425 @@
+"""Stage 5: document tree + layout profile → the parts of a GB/T 9704 .docx.
+
+Paragraph formatting lives in styles defined once (styles.xml); paragraphs reference them. Every run still names
+its fonts in all four slots, because that is what decides the face in Word and WPS when text is copied elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docx.shared import Length
+from lxml import etree
+
+from .. import tree
+from ..profile import Profile, Role
+from . import package
+from .layout import footer_distance, mark_size, text_width
+from .oxml import border, bottom_textbox, el, field_runs, ppr, rpr, serialize, tab, text, twips
+
+# style id → (display name shown in Word/WPS, profile role, outline level or None)
+_PARAGRAPH_STYLES: dict[str, tuple[str, str, int | None]] = {
+    "Normal": ("Normal", "body", None),
+    "BodyText": ("公文正文", "body", None),
+    "DocTitle": ("公文标题", "title", None),
+    "Heading1": ("一级标题", "heading1", 0),
+    "Heading2": ("二级标题", "heading2", 1),
+    "Heading3": ("三级标题", "heading3", 2),
+    "Heading4": ("四级标题", "heading4", 3),
+    "IssuerMark": ("发文机关标志", "issuer_mark", None),
+    "Colophon": ("版记", "colophon", None),
+    "Footer": ("页码", "page_number", None),
+    "TableText": ("表格文字", "table", None),
+}
+
+
+class _Writer:
+    def __init__(self, profile: Profile) -> None:
+        self.p = profile
+        self.pitch = profile.grid.line_pitch
+        self.body = el(None, "w:body")
+        self.indent2 = profile.chars(profile.indents.first_line)
+        # set while writing the blocks that must share a page with what follows (the text before a signature)
+        self.keep_with_next = False
+
+    # --- runs and paragraphs ---------------------------------------------------------------------------------
+
+    def role(self, name: str) -> Role:
+        r: Role = getattr(self.p.roles, name)
+        return r
+
+    def run(self, paragraph: etree._Element, value: str, role_name: str, *, size: Length | None = None,
+            color: bool = True) -> etree._Element:
+        role = self.role(role_name)
+        r = el(paragraph, "w:r")
+        colour = self.p.color(role) if color and role.color != "text" else None
+        rpr(r, latin=self.p.fonts.latin, east_asia=self.p.font(role), bold=role.bold, color=colour, size=size)
+        text(r, value)
+        return r
+
+    def para(self, style: str, props: dict[str, dict[str, str] | list[etree._Element] | None] | None = None,
+             parent: etree._Element | None = None) -> etree._Element:
+        p = el(self.body if parent is None else parent, "w:p")
+        merged: dict[str, dict[str, str] | list[etree._Element] | None] = {"pStyle": {"val": style}, **(props or {})}
+        if self.keep_with_next and parent is None:
+            merged["keepNext"] = None
+        ppr(p, merged)
+        return p
+
+    def blank(self, count: int = 1, keep_next: bool = False) -> None:
+        for _ in range(count):
+            self.para("Normal", {"keepNext": None} if keep_next else None)
+
+    # --- blocks ----------------------------------------------------------------------------------------------
+
+    def header(self, b: tree.HeaderBlock) -> None:
+        p = self.p
+        above = 0
+        for value, role in ((b.copy_number, "copy_number"), (b.secrecy, "secrecy"), (b.urgency, "urgency")):
+            if value:
+                self.run(self.para("Normal", {"jc": {"val": "left"}}), value, role)
+                above += 1
+        size = mark_size(b.issuer_mark, p)
+        line = Length(round(size * 1.15))
+        # the top of an exactly spaced line is where its glyphs start, so the mark's top edge is the line's top
+        before = Length(max(0, p.header_block.mark_top - above * self.pitch))
+        mark = self.para("IssuerMark", {"snapToGrid": {"val": "0"},
+                                        "spacing": {"before": twips(before), "after": "0", "line": twips(line),
+                                                    "lineRule": "exact"}})
+        self.run(mark, b.issuer_mark, "issuer_mark", size=size)
+        self.blank(p.header_block.lines_after_mark)
+        rule = [border("bottom", p.header_block.rule_width, p.colors.red, p.header_block.rule_gap)]
+        side = p.chars(p.header_block.doc_number_side)
+        if b.signer_name:
+            # 上行文: number one character from the left, 签发人 one character from the right, on one line
+            num = self.para("Normal", {"pBdr": rule, "tabs": [tab("right", Length(p.type_width - side))],
+                                       "ind": {"left": twips(side), "firstLine": "0"}, "jc": {"val": "left"}})
+            self.run(num, b.doc_number or "", "body")
+            self.run(num, "\t", "body")
+            self.run(num, b.signer_label or "签发人：", "body")
+            self.run(num, b.signer_name, "signer_name")
+        else:
+            num = self.para("Normal", {"pBdr": rule, "jc": {"val": "center"}})
+            if b.doc_number:
+                self.run(num, b.doc_number, "body")
+        self.blank(p.header_block.lines_before_title)
+
+    def title(self, b: tree.Title) -> None:
+        para = self.para("DocTitle")
+        for i, line in enumerate(b.lines):
+            r = self.run(para, line, "title")
+            if i < len(b.lines) - 1:
+                el(r, "w:br")
+
+    def addressee(self, b: tree.Addressee) -> None:
+        self.blank(self.p.body.lines_before_addressee)
+        self.run(self.para("Normal", {"jc": {"val": "left"}}), b.text, "body")
+
+    def paragraph(self, b: tree.Paragraph) -> None:
+        para = self.para("BodyText")
+        for r in b.runs:
+            self.run(para, r.text, r.role)
+
+    def heading(self, b: tree.Heading) -> None:
+        role = f"heading{b.level}"
+        if b.run_in:
+            para = self.para("BodyText", {"outlineLvl": {"val": str(b.level - 1)}})
+            self.run(para, b.label + b.title, role)
+            if b.body:
+                self.run(para, b.body, "body")
+        else:
+            para = self.para(f"Heading{b.level}", {"outlineLvl": {"val": str(b.level - 1)}})
+            self.run(para, b.label + b.title, role)
+
+    def attachment_notes(self, b: tree.AttachmentNotes) -> None:
+        self.blank(self.p.body.lines_before_attachment_notes)
+        body = self.role("body")
+        label_width = text_width(b.label, body, self.p)
+        left = Length(self.indent2 + label_width)
+        for i, item in enumerate(b.items):
+            if i == 0:
+                para = self.para("Normal", {"ind": {"left": twips(left), "hanging": twips(label_width)}})
+                self.run(para, b.label, "body")
+            else:
+                para = self.para("Normal", {"ind": {"left": twips(left), "firstLine": "0"}})
+            self.run(para, item, "body")
+
+    def signature(self, b: tree.Signature) -> None:
+        p, s, body = self.p, self.p.signature, self.role("body")
+        date_w = text_width(b.date, body, p)
+        if b.seal:
+            # 7.3.5.1: date 4 characters from the right; issuer centred over the date
+            self.blank(s.seal_lines_before, keep_next=True)
+            date_right = p.chars(s.seal_date_right)
+            if b.issuer:
+                issuer_w = text_width(b.issuer, body, p)
+                right = Length(max(0, date_right + (date_w - issuer_w) // 2))
+                self.run(self.para("Normal", {"keepNext": None, "ind": {"right": twips(right), "firstLine": "0"},
+                                              "jc": {"val": "right"}}), b.issuer, "body")
+            self.run(self.para("Normal", {"ind": {"right": twips(date_right), "firstLine": "0"},
+                                          "jc": {"val": "right"}}), b.date, "body")
+            return
+        # 7.3.5.2: issuer 2 characters from the right; the date starts 2 characters right of the issuer's start
+        self.blank(s.plain_lines_before, keep_next=True)
+        issuer_right = p.chars(s.plain_issuer_right)
+        if b.issuer:
+            issuer_w = text_width(b.issuer, body, p)
+            self.run(self.para("Normal", {"keepNext": None, "ind": {"right": twips(issuer_right), "firstLine": "0"},
+                                          "jc": {"val": "right"}}), b.issuer, "body")
+            start = p.type_width - issuer_right - issuer_w + p.chars(s.plain_date_shift)
+            left = Length(max(0, min(start, p.type_width - date_w)))
+            self.run(self.para("Normal", {"ind": {"left": twips(left), "firstLine": "0"}, "jc": {"val": "left"}}),
+                     b.date, "body")
+        else:
+            self.run(self.para("Normal", {"ind": {"right": twips(issuer_right), "firstLine": "0"},
+                                          "jc": {"val": "right"}}), b.date, "body")
+
+    def note(self, b: tree.Note) -> None:
+        self.run(self.para("BodyText"), b.text, "body")
+
+    def attachment_start(self, b: tree.AttachmentStart) -> None:
+        label = self.para("Normal", {"pageBreakBefore": None, "jc": {"val": "left"}})
+        self.run(label, b.label, "attachment_label")
+        self.blank(self.p.body.title_lines_after_label)
+        if b.title:
+            self.run(self.para("DocTitle"), b.title, "title")
+            self.blank(self.p.body.lines_after_attachment_title)
+
+    def table_title(self, b: tree.TableTitle) -> None:
+        self.run(self.para("Normal", {"keepNext": None, "jc": {"val": "center"}}), b.text, "heading1")
+
+    def table(self, b: tree.Table) -> None:
+        p = self.p
+        columns = max((len(r) for r in b.rows), default=1)
+        weights = list(b.widths) if b.widths and len(b.widths) == columns else [1] * columns
+        total = int(p.type_width.twips)
+        widths = [total * w // sum(weights) for w in weights]
+        widths[-1] += total - sum(widths)  # the columns add up to the type-area width exactly
+        tbl = el(self.body, "w:tbl")
+        props = el(tbl, "w:tblPr")
+        el(props, "w:tblStyle", {"val": "TableGrid"})
+        # WPS squeezes a table whose width is only implied: give it on tblW and on every gridCol
+        el(props, "w:tblW", {"w": str(total), "type": "dxa"})
+        el(props, "w:jc", {"val": "center"})
+        borders = el(props, "w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(border(side, p.table.border, "000000"))
+        el(props, "w:tblLayout", {"type": "fixed"})
+        margins = el(props, "w:tblCellMar")
+        el(margins, "w:left", {"w": twips(p.table.cell_margin), "type": "dxa"})
+        el(margins, "w:right", {"w": twips(p.table.cell_margin), "type": "dxa"})
+        grid = el(tbl, "w:tblGrid")
+        for w in widths:
+            el(grid, "w:gridCol", {"w": str(w)})
+        for index, row in enumerate(b.rows):
+            tr = el(tbl, "w:tr")
+            header = index < b.header_rows
+            if header:
+                el(el(tr, "w:trPr"), "w:tblHeader")
+            for col, w in enumerate(widths):
+                tc = el(tr, "w:tc")
+                el(el(tc, "w:tcPr"), "w:tcW", {"w": str(w), "type": "dxa"})
+                para = self.para("TableText", {"jc": {"val": "center"}} if header else None, parent=tc)
+                value = row[col] if col < len(row) else ""
+                if value:  # every cell keeps its paragraph even when empty (Word requires one)
+                    self.run(para, value, "table")
+
+    def colophon(self, b: tree.Colophon) -> None:
+        """版记 (clause 7.4) in a text box anchored to the bottom of the type area of the last page."""
+        p, c = self.p, self.p.colophon
+        side = p.chars(c.side_indent, p.roles.colophon)
+        black = p.colors.text
+        holder = el(None, "w:body")  # the paragraphs are built here, then moved into the text box
+        rows = []
+        if b.cc:
+            para = self.para("Colophon", {"pBdr": [border("top", c.outer_rule, black),
+                                                   border("bottom", c.inner_rule, black)],
+                                          "ind": {"left": twips(side), "right": twips(side)}}, parent=holder)
+            self.run(para, b.cc, "colophon")
+            rows.append(para)
+        rules = [border("bottom", c.outer_rule, black)] if b.cc else [
+            border("top", c.outer_rule, black), border("bottom", c.outer_rule, black)]
+        para = self.para("Colophon", {"pBdr": rules, "tabs": [tab("right", Length(p.type_width - side))],
+                                      "ind": {"left": twips(side)}}, parent=holder)
+        self.run(para, b.printer, "colophon")
+        self.run(para, "\t", "colophon")
+        self.run(para, b.date, "colophon")
+        rows.append(para)
+        rule_allowance = 2 * c.outer_rule + c.inner_rule
+        height = Length(len(rows) * c.line_height + rule_allowance)
+        anchor = self.para("Colophon", {"spacing": {"before": "0", "after": "0", "line": "20", "lineRule": "exact"}})
+        bottom_textbox(anchor, rows, width=p.type_width, height=height, shape_id=1, name="版记")
+
+    # --- the whole document ----------------------------------------------------------------------------------
+
+    def build(self, document: tree.Document) -> etree._Element:
+        handlers: dict[type, Callable[[object], None]] = {
+            tree.HeaderBlock: self.header, tree.Title: self.title, tree.Addressee: self.addressee,  # type: ignore
+            tree.Paragraph: self.paragraph, tree.Heading: self.heading,  # type: ignore
+            tree.AttachmentNotes: self.attachment_notes, tree.Signature: self.signature,  # type: ignore
+            tree.Note: self.note, tree.AttachmentStart: self.attachment_start,  # type: ignore
+            tree.TableTitle: self.table_title, tree.Table: self.table, tree.Colophon: self.colophon,  # type: ignore
+        }
+        blocks = document.blocks
+        for i, block in enumerate(blocks):
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            # the signature never stands alone on a page: the text before it (and the 附件说明) goes along
+            self.keep_with_next = isinstance(nxt, tree.Signature) or (
+                isinstance(nxt, tree.AttachmentNotes) and i + 2 < len(blocks)
+                and isinstance(blocks[i + 2], tree.Signature)) or (
+                isinstance(block, tree.AttachmentNotes) and isinstance(nxt, tree.Signature))
+            handlers[type(block)](block)
+        self.keep_with_next = False
+        self.section_properties()
+        root = el(None, "w:document")
+        root.append(self.body)
+        return root
+
+    def section_properties(self) -> None:
+        p = self.p
+        sect = el(self.body, "w:sectPr")
+        el(sect, "w:footerReference", {"r:id": "rIdFooterOdd", "type": "default"})
+        el(sect, "w:footerReference", {"r:id": "rIdFooterEven", "type": "even"})
+        el(sect, "w:pgSz", {"w": twips(p.page.width), "h": twips(p.page.height)})
+        el(sect, "w:pgMar", {"top": twips(p.page.margin_top), "right": twips(p.page.margin_right),
+                             "bottom": twips(p.page.margin_bottom), "left": twips(p.page.margin_left),
+                             "header": twips(p.page.margin_top // 2), "footer": twips(footer_distance(p)),
+                             "gutter": "0"})
+        el(sect, "w:cols", {"space": "425"})
+        el(sect, "w:docGrid", {"type": "lines", "linePitch": twips(p.grid.line_pitch)})
+
+
+def _styles(p: Profile) -> etree._Element:
+    root = el(None, "w:styles")
+    defaults = el(root, "w:docDefaults")
+    body = p.roles.body
+    rpr(el(defaults, "w:rPrDefault"), latin=p.fonts.latin, east_asia=p.font(body), size=body.size, lang=True)
+    ppr(el(defaults, "w:pPrDefault"), {
+        "widowControl": {"val": "0"},  # the standard fills the type area: no widow/orphan lines moved
+        "spacing": {"before": "0", "after": "0", "line": twips(p.grid.line_pitch), "lineRule": "exact"},
+        "jc": {"val": "both"},
+    })
+    first_line = twips(p.chars(p.indents.first_line))
+    extra: dict[str, dict[str, dict[str, str] | None]] = {
+        "Normal": {},
+        "BodyText": {"ind": {"firstLine": first_line}},
+        # LibreOffice lays text larger than the grid's base size over two grid lines unless it is off the grid
+        "DocTitle": {"snapToGrid": {"val": "0"}, "jc": {"val": "center"}},
+        "Heading1": {"keepNext": None, "ind": {"firstLine": first_line}},
+        "Heading2": {"keepNext": None, "ind": {"firstLine": first_line}},
+        "Heading3": {"keepNext": None, "ind": {"firstLine": first_line}},
+        "Heading4": {"keepNext": None, "ind": {"firstLine": first_line}},
+        "IssuerMark": {"snapToGrid": {"val": "0"}, "jc": {"val": "center"}},
+        "Colophon": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0", "line": twips(p.colophon.line_height),
+                                 "lineRule": "exact"}, "jc": {"val": "left"}},
+        "Footer": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0",
+                                                           "line": twips(p.roles.page_number.size),
+                                                           "lineRule": "exact"}},
+        "TableText": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0",
+                                                              "line": twips(p.table.line_height),
+                                                              "lineRule": "exact"}, "jc": {"val": "left"}},
+    }
+    for style_id, (name, role_name, outline) in _PARAGRAPH_STYLES.items():
+        role: Role = getattr(p.roles, role_name)
+        attrs = {"type": "paragraph", "styleId": style_id}
+        if style_id == "Normal":
+            attrs["default"] = "1"
+        style = el(root, "w:style", attrs)
+        el(style, "w:name", {"val": name})
+        if style_id != "Normal":
+            el(style, "w:basedOn", {"val": "Normal"})
+        el(style, "w:qFormat")
+        props = dict(extra[style_id])
+        if outline is not None:
+            props["outlineLvl"] = {"val": str(outline)}
+        ppr(style, props)
+        spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
+        colour = p.color(role) if role.color != "text" else None
+        rpr(style, latin=p.fonts.latin, east_asia=p.font(role), bold=role.bold, color=colour, spacing=spacing,
+            size=role.size)
+    table = el(root, "w:style", {"type": "table", "styleId": "TableGrid"})
+    el(table, "w:name", {"val": "Table Grid"})
+    return root
+
+
+def _settings(p: Profile) -> etree._Element:
+    root = el(None, "w:settings")
+    el(root, "w:defaultTabStop", {"val": twips(p.char_pitch())})
+    el(root, "w:evenAndOddHeaders")  # odd pages: number on the right; even pages: on the left (clause 7.5)
+    el(root, "w:characterSpacingControl", {"val": "doNotCompress"})
+    compat = el(root, "w:compat")
+    el(compat, "w:compatSetting", {"name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word",
+                                   "val": "15"})
+    el(root, "w:themeFontLang", {"val": "en-US", "eastAsia": "zh-CN"})
+    return root
+
+
+def _footer(p: Profile, odd: bool) -> etree._Element:
+    root = el(None, "w:ftr")
+    role = p.roles.page_number
+    side = twips(p.chars(p.page_number.side_indent, role))
+    para = el(root, "w:p")
+    ppr(para, {"pStyle": {"val": "Footer"}, "ind": {"right": side} if odd else {"left": side},
+               "jc": {"val": "right" if odd else "left"}})
+    font = p.font(role)
+    spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
+
+    def dash(value: str) -> None:
+        r = el(para, "w:r")
+        rpr(r, latin=font, east_asia=font, size=role.size, spacing=spacing)
+        text(r, value)
+    dash(f"{p.page_number.dash} ")
+    field_runs(para, "PAGE", "1", latin=font, east_asia=font, size=role.size, spacing=spacing)
+    dash(f" {p.page_number.dash}")
+    return root
+
+
+def _font_table(p: Profile) -> etree._Element:
+    root = el(None, "w:fonts")
+    for name in dict.fromkeys((p.fonts.fangsong, p.fonts.kaiti, p.fonts.heiti, p.fonts.xiaobiaosong,
+                               p.fonts.songti)):
+        font = el(root, "w:font", {"name": name})
+        el(font, "w:charset", {"val": "86"})  # GB2312
+        el(font, "w:family", {"val": "auto"})
+        el(font, "w:pitch", {"val": "variable"})
+    font = el(root, "w:font", {"name": p.fonts.latin})
+    el(font, "w:charset", {"val": "00"})
+    el(font, "w:family", {"val": "roman"})
+    el(font, "w:pitch", {"val": "variable"})
+    return root
+
+
+_CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+         b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+         b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>edureport</dc:creator></cp:coreProperties>')
+_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        b'<Application>edureport</Application></Properties>')
+
+
+def write_docx(document: tree.Document, profile: Profile) -> bytes:
+    """The .docx bytes for ``document`` laid out with ``profile``. Same input, same bytes."""
+    body = serialize(_Writer(profile).build(document))
+    parts = {
+        "[Content_Types].xml": package.content_types({
+            "/word/document.xml": package.CT_MAIN, "/word/styles.xml": package.CT_STYLES,
+            "/word/settings.xml": package.CT_SETTINGS, "/word/fontTable.xml": package.CT_FONTS,
+            "/word/footer1.xml": package.CT_FOOTER, "/word/footer2.xml": package.CT_FOOTER,
+            "/docProps/core.xml": package.CT_CORE, "/docProps/app.xml": package.CT_APP}),
+        "_rels/.rels": package.relationships([
+            ("rId1", package.RT_DOCUMENT, "word/document.xml"), ("rId2", package.RT_CORE, "docProps/core.xml"),
+            ("rId3", package.RT_APP, "docProps/app.xml")]),
+        "word/document.xml": body,
+        "word/_rels/document.xml.rels": package.relationships([
+            ("rIdStyles", package.RT_STYLES, "styles.xml"), ("rIdSettings", package.RT_SETTINGS, "settings.xml"),
+            ("rIdFonts", package.RT_FONTS, "fontTable.xml"), ("rIdFooterOdd", package.RT_FOOTER, "footer1.xml"),
+            ("rIdFooterEven", package.RT_FOOTER, "footer2.xml")]),
+        "word/styles.xml": serialize(_styles(profile)),
+        "word/settings.xml": serialize(_settings(profile)),
+        "word/fontTable.xml": serialize(_font_table(profile)),
+        "word/footer1.xml": serialize(_footer(profile, odd=True)),
+        "word/footer2.xml": serialize(_footer(profile, odd=False)),
+        "docProps/core.xml": _CORE,
+        "docProps/app.xml": _APP,
+    }
+    return package.zip_parts(parts)

@@ -1,0 +1,43 @@
+"""Geometry the writer needs that follows from the profile and the text: widths of text, the size at which the
+issuer mark fits, where the signature lines start. Pure arithmetic, in EMU (python-docx's ``Length``)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from docx.shared import Length, Pt
+
+from ..profile import Profile, Role
+
+
+def text_width(text: str, role: Role, profile: Profile) -> Length:
+    """Advance of ``text`` in ``role``: full-width characters take one em, narrow ones (digits, Latin) half an em.
+
+    Word lays CJK text on a fixed em grid; narrow characters in Times New Roman are close to half an em. This is
+    the estimate 公文 layout uses for centring and aligning short lines (署名, 日期), not a font metric engine.
+    """
+    pitch = profile.char_pitch(role)
+    spacing = pitch - role.size
+    total = 0
+    for ch in text:
+        narrow = unicodedata.east_asian_width(ch) in ("Na", "H")
+        total += (role.size // 2 + spacing) if narrow else pitch
+    return Length(total)
+
+
+def mark_size(mark: str, profile: Profile) -> Length:
+    """The issuer mark's font size: the profile's size, reduced in half points until the mark fits one line."""
+    role = profile.roles.issuer_mark
+    full = sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in mark) or 1.0
+    spacing = role.spacing if role.spacing is not None else profile.grid.char_spacing
+    fitting = (profile.type_width / full) - spacing
+    size = min(role.size, fitting)
+    half_points = int(Length(size).pt * 2)  # round down to a half point Word can express
+    return Pt(half_points / 2)
+
+
+def footer_distance(profile: Profile) -> Length:
+    """Word measures the footer from the page's bottom edge to the footer line's bottom; the standard puts the
+    page number's top 7 mm below the type area. The footer line is exactly one page-number size high."""
+    top_from_bottom = profile.page.margin_bottom - profile.page_number.gap_below_type_area
+    return Length(top_from_bottom - profile.roles.page_number.size)
