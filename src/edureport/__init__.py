@@ -1,0 +1,45 @@
+"""edureport: the annual self-evaluation report on how a county government fulfilled its education duties,
+from typed data to a GB/T 9704-2012 .docx.
+
+Pipeline (one module per stage): :mod:`~edureport.load` → :mod:`~edureport.model` → :mod:`~edureport.templating`
+→ :mod:`~edureport.markup` → :mod:`~edureport.tree` → :mod:`~edureport.writer`; :mod:`~edureport.render` runs it.
+
+>>> import edureport
+>>> report = edureport.Report(title="关于履行教育职责情况的自查报告",
+...                           sections=[edureport.Section("主要做法", paragraphs=["……"])])
+>>> edureport.render_docx(report)[:2]
+b'PK'
+"""
+
+from .errors import DataError, EdureportError, LayoutError, Problem, TemplateError
+from .load import load_report, loads_report, report_from_data
+from .model import Attachment, Colophon, DocNumber, Header, Report, Section, Signature, Table
+from .profile import Profile, load_profile
+from .render import OutputError, build_document, render_docx, render_to_path
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Attachment",
+    "Colophon",
+    "DataError",
+    "DocNumber",
+    "EdureportError",
+    "Header",
+    "LayoutError",
+    "OutputError",
+    "Problem",
+    "Profile",
+    "Report",
+    "Section",
+    "Signature",
+    "Table",
+    "TemplateError",
+    "build_document",
+    "load_profile",
+    "load_report",
+    "loads_report",
+    "render_docx",
+    "render_to_path",
+    "report_from_data",
+]

@@ -1,0 +1,107 @@
+"""The ``edureport`` command. Messages are Simplified Chinese; exit codes are documented in the README:
+0 success, 2 unusable input (data, profile or command line), 3 template error, 4 output could not be written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import DataError, EdureportError, LayoutError, TemplateError
+from .load import load_report
+from .profile import Profile, load_profile
+from .render import OutputError, render_to_path
+
+EXIT_OK, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT = 0, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"命令行错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="edureport", description="把履行教育职责自评数据生成符合 GB/T 9704-2012 的公文 .docx")
+    parser.add_argument("--version", action="version", version=f"edureport {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    render = sub.add_parser("render", help="由数据文件（YAML/JSON）生成 .docx")
+    render.add_argument("data", nargs="+", help="数据文件；可以给多个")
+    render.add_argument("-o", "--output", required=True,
+                        help="输出 .docx 文件；给多个数据文件时为输出文件夹（不存在则创建）")
+    render.add_argument("--profile", help="自定义版式配置（YAML），覆盖内置 GB/T 9704-2012 配置中的对应项")
+    render.add_argument("--templates", action="append", default=[], metavar="DIR",
+                        help="自定义模板文件夹，优先于内置模板；可多次给出")
+    return parser
+
+
+def _targets(data: Sequence[str], output: str) -> list[tuple[Path, Path]]:
+    out = Path(output)
+    if len(data) == 1 and not output.endswith(("/", "\\")) and not out.is_dir():
+        if out.suffix.lower() != ".docx":
+            raise _UsageError(f"输出文件应以 .docx 结尾：{output}")
+        return [(Path(data[0]), out)]
+    pairs: list[tuple[Path, Path]] = []
+    seen: dict[Path, Path] = {}
+    for name in data:
+        source = Path(name)
+        target = out / f"{source.stem}.docx"
+        if target in seen:
+            raise _UsageError(f"{seen[target]} 和 {source} 会写到同一个文件 {target}；请分开生成或改名")
+        seen[target] = source
+        pairs.append((source, target))
+    return pairs
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        pairs = _targets(args.data, args.output)
+    except _UsageError as e:
+        print(f"命令行错误：{e}", file=sys.stderr)
+        return EXIT_INPUT
+    profile: Profile | None = load_profile(args.profile) if args.profile else None
+    if len(pairs) > 1:
+        pairs[0][1].parent.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    worst = EXIT_OK
+    for index, (source, target) in enumerate(pairs, start=1):
+        try:
+            render_to_path(load_report(source), target, profile=profile, template_dirs=args.templates)
+        except (DataError, LayoutError) as e:
+            print(e, file=sys.stderr)
+            failures, worst = failures + 1, max(worst, EXIT_INPUT)
+            continue
+        except TemplateError as e:
+            print(e, file=sys.stderr)
+            failures, worst = failures + 1, max(worst, EXIT_TEMPLATE)
+            continue
+        except OutputError as e:
+            print(e, file=sys.stderr)
+            failures, worst = failures + 1, max(worst, EXIT_OUTPUT)
+            continue
+        prefix = f"[{index}/{len(pairs)}] " if len(pairs) > 1 else ""
+        print(f"{prefix}已生成 {target}")
+    if len(pairs) > 1:
+        print(f"共 {len(pairs)} 个：成功 {len(pairs) - failures} 个，失败 {failures} 个")
+    return worst
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "render":
+            return _render(args)
+    except LayoutError as e:  # a bad --profile
+        print(e, file=sys.stderr)
+        return EXIT_INPUT
+    except EdureportError as e:  # pragma: no cover - every subclass is handled above
+        print(e, file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK  # pragma: no cover - argparse requires a command

@@ -1,0 +1,74 @@
+"""The pipeline, end to end: Report → report markup → document tree → .docx bytes.
+
+Each stage only consumes the previous stage's output (see ARCHITECTURE.md). Nothing here reads global state or
+environment variables: what a render uses is in its arguments, so renders may run in many threads at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import EdureportError
+from .markup import parse_markup
+from .model import Report
+from .profile import Profile, load_profile
+from .templating import render_markup
+from .tree import Document
+from .writer import write_docx
+
+TemplateDirs = Sequence[str | os.PathLike[str]]
+
+
+@functools.lru_cache(maxsize=1)
+def default_profile() -> Profile:
+    """The packaged GB/T 9704-2012 profile (read once; profiles are immutable)."""
+    return load_profile()
+
+
+def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Document:
+    """Report → document tree (templates applied, headings numbered)."""
+    profile = profile or default_profile()
+    markup = render_markup(report, template_dirs)
+    return parse_markup(markup, template=report.template, level3_period=profile.headings.level3_period,
+                        run_in_end=profile.headings.run_in_end)
+
+
+def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> bytes:
+    """Report → .docx bytes. The same report, profile and templates always give the same bytes."""
+    profile = profile or default_profile()
+    return write_docx(build_document(report, profile=profile, template_dirs=template_dirs), profile)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old file or the complete new one, never a part."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class OutputError(EdureportError):
+    """The output file could not be written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(f"无法写入 {path}：{reason}")
+
+
+def render_to_path(report: Report, path: str | os.PathLike[str], *, profile: Profile | None = None,
+                   template_dirs: TemplateDirs = ()) -> None:
+    """Render and write atomically: on any error no file is created and an existing one is left untouched."""
+    data = render_docx(report, profile=profile, template_dirs=template_dirs)
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        raise OutputError(str(path), e.strerror or str(e)) from None
