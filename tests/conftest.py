@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import edureport
+from edureport.model import Report
+
+from .pdfpages import Page, convert_to_pdf, missing_tools, read_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLE_IDS = [p.stem for p in EXAMPLES]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden.json with the SHA-256 of the current output")
+
+
+class Rendered:
+    def __init__(self, path: Path, report: Report, data: bytes, docx: Path) -> None:
+        self.path, self.report, self.data, self.docx = path, report, data, docx
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
+    out = tmp_path_factory.mktemp("examples")
+    result = {}
+    for path in EXAMPLES:
+        report = edureport.load_report(path)
+        data = edureport.render_docx(report)
+        docx = out / f"{path.stem}.docx"
+        docx.write_bytes(data)
+        result[path.stem] = Rendered(path, report, data, docx)
+    return result
+
+
+@pytest.fixture(scope="session")
+def pages(rendered: dict[str, Rendered], tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
+    """Every example converted to PDF by LibreOffice and read back as positioned lines."""
+    missing = missing_tools()
+    if missing:
+        reason = f"rendering checks need LibreOffice and poppler-utils; missing: {', '.join(missing)}"
+        if os.environ.get("EDUREPORT_REQUIRE_RENDERING") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("pdf")
+    names = list(rendered)
+    pdfs = convert_to_pdf([rendered[n].docx for n in names], out)
+    return {name: read_pages(pdf) for name, pdf in zip(names, pdfs)}

@@ -1,0 +1,231 @@
+"""Rendering checks: each example is converted to PDF by LibreOffice and measured as a reader sees it.
+
+Geometry comes from the layout profile, so the checks prove the profile's numbers are realised on the page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Length, Mm
+
+import edureport
+from edureport.profile import load_profile
+from edureport.render import default_profile
+
+from .conftest import EXAMPLE_IDS, Rendered
+from .pdfpages import Line, Page, convert_to_pdf, is_full_width, read_pages
+
+pytestmark = pytest.mark.rendering
+
+P = default_profile()
+
+
+def pt(value: int) -> float:
+    return float(Length(value).pt)
+
+
+TOP = pt(P.page.margin_top)
+BOTTOM = pt(P.page.height - P.page.margin_bottom)
+LEFT = pt(P.page.margin_left)
+RIGHT = pt(P.page.width - P.page.margin_right)
+PITCH = pt(P.grid.line_pitch)
+CHAR = pt(P.char_pitch())
+INDENT = pt(P.chars(P.indents.first_line))
+NUMBER_CHAR = pt(P.char_pitch(P.roles.page_number))
+LINES = P.grid.lines_per_page
+CHARS = P.grid.chars_per_line
+
+
+def body_lines(page: Page) -> list[Line]:
+    return [line for line in page.lines if TOP - 4 <= line.center <= BOTTOM + 2]
+
+
+def footer_lines(page: Page) -> list[Line]:
+    return [line for line in page.lines if line.center > BOTTOM + 4]
+
+
+def starts_attachment(page: Page) -> bool:
+    lines = body_lines(page)
+    return bool(lines) and re.fullmatch(r"附件\d*", lines[0].text) is not None
+
+
+def standalone_headings(r: Rendered) -> list[str]:
+    document = docx.Document(str(r.docx))
+    return [p.text for p in document.paragraphs if p.style is not None and p.style.style_id.startswith("Heading")]
+
+
+def leading_heading_lines(page: Page, headings: list[str]) -> int:
+    """How many of the page's first lines are standalone headings (kept with their text)."""
+    lines = body_lines(page)
+    count = i = 0
+    while i < len(lines):
+        matched = False
+        for heading in headings:
+            text, used = "", 0
+            while i + used < len(lines) and heading.replace(" ", "").startswith(text + lines[i + used].text):
+                text += lines[i + used].text
+                used += 1
+                if text == heading.replace(" ", ""):
+                    matched = True
+                    break
+            if matched:
+                count += used
+                i += used
+                break
+        if not matched:
+            break
+    return count
+
+
+def continued_pages(pages: list[Page]) -> list[tuple[Page, Page]]:
+    """(page, next page) where the body flows on without a forced break: the pages the body must fill."""
+    pairs = []
+    for page, nxt in zip(pages, pages[1:]):
+        if page.number == 1 or starts_attachment(nxt):
+            continue  # page 1 carries the header block; an attachment starts on a new page by rule
+        if any(len(line.words) > 3 and line.x0 > LEFT + 1 and "表" in page.lines[0].text for line in page.lines):
+            continue
+        pairs.append((page, nxt))
+    return pairs
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_full_pages_hold_22_lines_at_the_grid_pitch(name: str, pages: dict[str, list[Page]],
+                                                     rendered: dict[str, Rendered]) -> None:
+    headings = standalone_headings(rendered[name])
+    checked = 0
+    for page, nxt in continued_pages(pages[name]):
+        if any(line.text.startswith("指标") for line in page.lines):
+            continue  # a table page: rows are not on the text grid
+        lines = body_lines(page)
+        short = LINES - len(lines)
+        if short:
+            kept = leading_heading_lines(nxt, headings)
+            assert 0 < short <= kept, (
+                f"{name} page {page.number}: {len(lines)} lines; only a heading kept with its text may end a page "
+                f"early, and page {nxt.number} starts with {kept} heading line(s)")
+        centres = [line.center for line in lines]
+        pitch = (centres[-1] - centres[0]) / (len(centres) - 1)
+        assert abs(pitch - PITCH) < 0.1, f"{name} page {page.number}: line pitch {pitch:.2f} pt"
+        checked += 1
+    assert checked or len(pages[name]) <= 2, f"{name}: no full page was checked"
+
+
+HEADING_LABEL = re.compile(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|（\d+）")
+
+
+def hanging(line: Line) -> int:
+    """1 if the line's last character hangs past the right margin (Word and LibreOffice let closing punctuation
+    overflow the type area by default rather than leave a line one character short)."""
+    return 1 if line.x1 > RIGHT + 2 and unicodedata.category(line.text[-1]).startswith("P") else 0
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_full_body_lines_hold_28_characters(name: str, pages: dict[str, list[Page]]) -> None:
+    counted = 0
+    for page in pages[name]:
+        lines = body_lines(page)
+        if page.number == 1:  # start below the header block and the title: at the first indented line
+            first = next(i for i, line in enumerate(lines) if abs(line.x0 - LEFT - INDENT) < 2)
+            lines = lines[first:]
+        for line, nxt in zip(lines, lines[1:]):
+            continues = abs(nxt.x0 - LEFT) < 2 and abs(nxt.center - line.center - PITCH) < 3
+            indented = abs(line.x0 - LEFT - INDENT) < 2
+            if not continues or not (indented or abs(line.x0 - LEFT) < 2):
+                continue  # the last line of a paragraph, or not body text
+            # justified: a continued line reaches the right edge (a space that ends a line is not drawn)
+            assert line.x1 > RIGHT - CHAR - 2, f"{name} p{page.number}: a full line ends short: {line.text}"
+            if all(is_full_width(ch) for ch in line.text + nxt.text[:3]):
+                # Pure CJK lines hold exactly the grid's characters. Where the next line opens with a Latin or digit
+                # run (〔2022〕, 9.69%) that cannot be broken, the line is stretched instead: not counted.
+                expected = CHARS - (2 if indented else 0) + hanging(line)
+                if HEADING_LABEL.match(line.text):
+                    continue  # a run-in heading is set in its level's font, whose stand-in punctuation may differ
+                allowed = {expected}
+                if len(nxt.text) > 1 and unicodedata.category(nxt.text[1]) in ("Pe", "Pf", "Po"):
+                    allowed.add(expected - 1)  # kinsoku: punctuation may not open a line; the character before it
+                assert len(line.text) in allowed, f"{name} p{page.number}: {line.text}"  # moved down with it
+                counted += 1
+    assert counted >= 3, f"{name}: too few full CJK lines to measure ({counted})"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_page_numbers_read_dash_n_dash_outside_on_odd_and_even_pages(name: str,
+                                                                    pages: dict[str, list[Page]]) -> None:
+    for page in pages[name]:
+        footer = footer_lines(page)
+        assert len(footer) == 1, f"{name} page {page.number}: footer lines {[f.text for f in footer]}"
+        line = footer[0]
+        assert line.text == f"—{page.number}—"
+        top_gap = line.y0 - BOTTOM
+        expected_gap = pt(P.page_number.gap_below_type_area)
+        assert abs(top_gap - expected_gap) < pt(Mm(1)), f"page number top {top_gap:.1f} pt below the type area"
+        if page.number % 2:
+            assert abs(RIGHT - NUMBER_CHAR - line.x1) < 3, f"odd page {page.number}: right edge {line.x1:.1f}"
+        else:
+            assert abs(LEFT + NUMBER_CHAR - line.x0) < 3, f"even page {page.number}: left edge {line.x0:.1f}"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_first_page_shows_body_text(name: str, pages: dict[str, list[Page]], rendered: dict[str, Rendered]) -> None:
+    report = rendered[name].report
+    first = report.opening[0] if report.opening else report.sections[0].title
+    page_one = "".join(line.text for line in pages[name][0].lines)
+    assert first[:12].replace(" ", "") in page_one
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_signature_never_stands_alone(name: str, pages: dict[str, list[Page]], rendered: dict[str, Rendered]) -> None:
+    signature = rendered[name].report.signature
+    if signature is None:
+        pytest.skip("this example has no signature")
+    date = f"{signature.date.year}年{signature.date.month}月{signature.date.day}日"
+    for page in pages[name]:
+        lines = body_lines(page)
+        at = [i for i, line in enumerate(lines) if line.text == date]
+        if at:
+            before = [line for line in lines[: at[0]] if line.text != (signature.issuer or "")]
+            assert before, f"{name}: the signature stands alone on page {page.number}"
+            return
+    pytest.fail(f"{name}: date {date} not found")
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_colophon_last_line_sits_at_the_bottom_of_the_type_area(name: str, pages: dict[str, list[Page]],
+                                                                 rendered: dict[str, Rendered]) -> None:
+    if rendered[name].report.colophon is None:
+        pytest.skip("this example has no 版记")
+    last = pages[name][-1]
+    printed = [line for line in body_lines(last) if line.text.endswith("印发")]
+    assert printed, "印发 line not on the last page"
+    assert abs(printed[0].y1 - BOTTOM) < 3, f"版记 ends {BOTTOM - printed[0].y1:.1f} pt above the type area bottom"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_issuer_mark_top_edge_35mm_below_type_area(name: str, pages: dict[str, list[Page]],
+                                                   rendered: dict[str, Rendered]) -> None:
+    header = rendered[name].report.header
+    if header is None:
+        pytest.skip("this example has no 版头")
+    mark = [line for line in pages[name][0].lines if line.text == header.issuer_mark]
+    assert mark, "issuer mark not found on page 1"
+    expected = TOP + pt(P.header_block.mark_top)
+    assert abs(mark[0].y0 - expected) < 4, f"mark top at {mark[0].y0:.1f} pt, expected {expected:.1f}"
+
+
+def test_the_line_count_check_sees_a_wrong_pitch(rendered: dict[str, Rendered], pages: dict[str, list[Page]],
+                                                 tmp_path: Path) -> None:
+    """Control: the same report on a 29 pt grid (the common 580-twip mistake, here with 21 lines so the profile
+    accepts it) measures 21 lines on full pages, so the 22-line check above is not vacuous."""
+    profile = load_profile(overrides={"grid": {"line_pitch": "580twip", "lines_per_page": 21}})
+    docx_path = tmp_path / "wrong-pitch.docx"
+    docx_path.write_bytes(edureport.render_docx(rendered["000-anyue-2024"].report, profile=profile))
+    [pdf] = convert_to_pdf([docx_path], tmp_path)
+    measured = read_pages(pdf)
+    full = [len(body_lines(page)) for page, _ in continued_pages(measured)]
+    assert full and max(full) == 21
