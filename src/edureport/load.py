@@ -222,6 +222,9 @@ def _decode(data: bytes, source: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DataError(source, [Problem("", "这不是文本文件（含有空字节）；请提供 YAML 或 JSON 数据文件", line=line)])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
