@@ -50,4 +50,4 @@ def pages(rendered: dict[str, Rendered], tmp_path_factory: pytest.TempPathFactor
     out = tmp_path_factory.mktemp("pdf")
     names = list(rendered)
     pdfs = convert_to_pdf([rendered[n].docx for n in names], out)
-    return {name: read_pages(pdf) for name, pdf in zip(names, pdfs)}
+    return {name: read_pages(pdf) for name, pdf in zip(names, pdfs, strict=False)}

@@ -5,6 +5,7 @@ Geometry comes from the layout profile, so the checks prove the profile's number
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -85,7 +86,7 @@ def leading_heading_lines(page: Page, headings: list[str]) -> int:
 def continued_pages(pages: list[Page]) -> list[tuple[Page, Page]]:
     """(page, next page) where the body flows on without a forced break: the pages the body must fill."""
     pairs = []
-    for page, nxt in zip(pages, pages[1:]):
+    for page, nxt in itertools.pairwise(pages):
         if page.number == 1 or starts_attachment(nxt):
             continue  # page 1 carries the header block; an attachment starts on a new page by rule
         if any(len(line.words) > 3 and line.x0 > LEFT + 1 and "表" in page.lines[0].text for line in page.lines):
@@ -133,7 +134,7 @@ def test_full_body_lines_hold_28_characters(name: str, pages: dict[str, list[Pag
         if page.number == 1:  # start below the header block and the title: at the first indented line
             first = next(i for i, line in enumerate(lines) if abs(line.x0 - LEFT - INDENT) < 2)
             lines = lines[first:]
-        for line, nxt in zip(lines, lines[1:]):
+        for line, nxt in itertools.pairwise(lines):
             continues = abs(nxt.x0 - LEFT) < 2 and abs(nxt.center - line.center - PITCH) < 3
             indented = abs(line.x0 - LEFT - INDENT) < 2
             if not continues or not (indented or abs(line.x0 - LEFT) < 2):

@@ -104,7 +104,7 @@ def test_body_text_equals_the_reference_report(name: str, rendered: dict[str, Re
     ours = "".join(LABEL.sub("", text) if level else text for level, text in document_paragraphs(r))
     theirs = "".join(LABEL.sub("", line) for line in reference_lines(name, r.report.title[0]))
     if ours != theirs:
-        at = next(i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b) if ours[:50] else 0
+        at = next(i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b) if ours[:50] else 0
         pytest.fail(f"texts differ at {at}:\n ours:   …{ours[max(0, at - 30):at + 40]}\n theirs: …"
                     f"{theirs[max(0, at - 30):at + 40]}")
 

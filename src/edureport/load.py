@@ -17,8 +17,8 @@ from typing import Any, Literal, get_args, get_origin
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.cols import homogenous_tuple_structure_factory
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -34,7 +34,8 @@ class _TypeProblem(ValueError):
     """A value of the wrong JSON/YAML type; the message is already Chinese."""
 
 
-_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", list: "列表", dict: "键值对", type(None): "空值"}
+_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", list: "列表", dict: "键值对",
+               type(None): "空值"}
 
 
 def _type_name(value: Any) -> str:
@@ -92,7 +93,8 @@ def _structure_cell(value: Any, _t: type) -> str:
 
 
 def _structure_rows(value: Any, _t: type) -> tuple[tuple[str, ...], ...]:
-    return converter.structure(value, tuple[tuple[_Cell, ...], ...])  # type: ignore[valid-type]
+    rows: tuple[tuple[str, ...], ...] = converter.structure(value, tuple[tuple[_Cell, ...], ...])
+    return rows
 
 
 class _Cell(str):
@@ -202,10 +204,10 @@ def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[li
         for sub in without:
             _walk(sub, path, exc.cl, out)
     elif isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            _walk(sub, [*path, note.index], note.type, out)
-        for sub in without:
+        indexed, unindexed = exc.group_exceptions()
+        for sub, item in indexed:
+            _walk(sub, [*path, int(item.index)], item.type, out)
+        for sub in unindexed:
             _walk(sub, path, None, out)
     else:
         rel, message = _describe(exc, cls)
@@ -313,7 +315,7 @@ def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = 
         raise DataError(source, [Problem("", f"顶层应为键值对（title: …、sections: … 等），实际是{what}")])
     try:
         return converter.structure(data, Report)
-    except Exception as exc:  # noqa: BLE001 - every structuring failure becomes a DataError
+    except Exception as exc:
         found: list[tuple[list[PathPart], str]] = []
         _walk(exc, [], Report, found)
         problems = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 import attrs
@@ -118,13 +118,21 @@ class Section:
 
 
 
+def _rows(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(row) for row in rows)
+
+
+def _title_lines(title: str | Iterable[str]) -> tuple[str, ...]:
+    return (title,) if isinstance(title, str) else tuple(title)
+
+
 @attrs.frozen
 class Table:
     """A table (attachments often carry an indicator table). ``columns`` is the header row, repeated on each page."""
 
     columns: tuple[str, ...] = attrs.field(converter=tuple, validator=_texts, metadata=_label("表头"))
     rows: tuple[tuple[str, ...], ...] = attrs.field(
-        default=(), converter=lambda rows: tuple(tuple(r) for r in rows), metadata=_label("数据行"))
+        default=(), converter=_rows, metadata=_label("数据行"))
     widths: tuple[int, ...] | None = attrs.field(
         default=None, converter=attrs.converters.optional(tuple),
         metadata=_label("列宽比例", "如 [1, 3, 1]；省略则等宽"))
@@ -191,7 +199,7 @@ class Report:
     """One report: everything from the 版头 to the 版记. ``title`` is one string, or a list of lines when the title
     breaks at a meaning boundary (clause 7.3.1)."""
 
-    title: tuple[str, ...] = attrs.field(converter=lambda t: (t,) if isinstance(t, str) else tuple(t),
+    title: tuple[str, ...] = attrs.field(converter=_title_lines,
                                          metadata=_label("标题", "一行写一个字符串；需要分行时写成列表"))
     sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("正文各部分"))
     addressee: str | None = attrs.field(default=None, validator=_text,

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.v import format_exception
 from docx.shared import Length, Mm, Pt, Twips
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -247,6 +248,13 @@ def _converter() -> cattrs.Converter:
     return conv
 
 
+def _describe(exc: BaseException, type_: Any) -> str:
+    # our hooks raise ValueError with a Chinese explanation; keep it rather than cattrs' generic wording
+    if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return format_exception(exc, type_)
+
+
 def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
     if not isinstance(value, kind):
         unit = "char（字符数）" if kind is Chars else "mm、pt 或 twip"
@@ -286,8 +294,8 @@ def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | 
         raw = _merge(raw, overrides, "")
     try:
         profile = _converter().structure(_unwrap(raw), Profile)
-    except Exception as exc:  # noqa: BLE001 - reported as one layout error with cattrs' own paths
-        messages = "；".join(cattrs.transform_error(exc, path="版式配置"))
+    except Exception as exc:
+        messages = "；".join(cattrs.transform_error(exc, path="版式配置", format_exception=_describe))
         raise LayoutError(messages) from None
     _check(profile)
     return profile

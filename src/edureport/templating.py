@@ -18,7 +18,8 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import TemplateError
 from .model import Report
@@ -94,14 +95,14 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
         raise TemplateError(f"模板语法错误：{e.message}", e.filename or e.name, e.lineno) from None
     except jinja2.TemplateNotFound as e:
         where = "、".join([*folders, "内置模板"])
-        raise TemplateError(f"找不到模板“{e.name}”（查找位置：{where}）", e.name, None) from None
+        raise TemplateError(f"找不到模板“{e.name}”（查找位置：{where}）", str(e.name), None) from None
     except SecurityError as e:
         filename, line = _template_frame(e.__traceback__, set())
         raise TemplateError(f"模板试图执行不允许的操作：{e}", filename, line) from None
     except jinja2.UndefinedError as e:
         filename, line = _template_frame(e.__traceback__, set())
         raise TemplateError(f"模板引用了不存在的变量或字段：{e.message}", filename, line) from None
-    except Exception as e:  # noqa: BLE001 - any other failure inside a template is the template's error
+    except Exception as e:
         filename, line = _template_frame(e.__traceback__, set())
         if filename is None:
             raise

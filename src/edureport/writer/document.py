@@ -7,6 +7,7 @@ its fonts in all four slots, because that is what decides the face in Word and W
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 
 from docx.shared import Length
 from lxml import etree
@@ -41,6 +42,8 @@ class _Writer:
         self.indent2 = profile.chars(profile.indents.first_line)
         # set while writing the blocks that must share a page with what follows (the text before a signature)
         self.keep_with_next = False
+        self._rpr_cache: dict[tuple[str, Length | None], etree._Element] = {}
+        self._ppr_cache: dict[str, etree._Element] = {}
 
     # --- runs and paragraphs ---------------------------------------------------------------------------------
 
@@ -48,12 +51,19 @@ class _Writer:
         r: Role = getattr(self.p.roles, name)
         return r
 
-    def run(self, paragraph: etree._Element, value: str, role_name: str, *, size: Length | None = None,
-            color: bool = True) -> etree._Element:
-        role = self.role(role_name)
+    def run(self, paragraph: etree._Element, value: str, role_name: str, *,
+            size: Length | None = None) -> etree._Element:
         r = el(paragraph, "w:r")
-        colour = self.p.color(role) if color and role.color != "text" else None
-        rpr(r, latin=self.p.fonts.latin, east_asia=self.p.font(role), bold=role.bold, color=colour, size=size)
+        key = (role_name, size)
+        proto = self._rpr_cache.get(key)
+        if proto is None:
+            # Runs of one role share their properties: build them once, then copy (building lxml elements one
+            # by one was most of the render time)
+            role = self.role(role_name)
+            colour = self.p.color(role) if role.color != "text" else None
+            proto = self._rpr_cache[key] = rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role),
+                                               bold=role.bold, color=colour, size=size)
+        r.append(deepcopy(proto))
         text(r, value)
         return r
 
@@ -63,7 +73,14 @@ class _Writer:
         merged: dict[str, dict[str, str] | list[etree._Element] | None] = {"pStyle": {"val": style}, **(props or {})}
         if self.keep_with_next and parent is None:
             merged["keepNext"] = None
-        ppr(p, merged)
+        if any(isinstance(v, list) for v in merged.values()):
+            ppr(p, merged)  # borders and tabs: rare, built each time
+            return p
+        key = repr(merged)
+        proto = self._ppr_cache.get(key)
+        if proto is None:
+            proto = self._ppr_cache[key] = ppr(None, merged)
+        p.append(deepcopy(proto))
         return p
 
     def blank(self, count: int = 1, keep_next: bool = False) -> None:
@@ -329,7 +346,7 @@ def _styles(p: Profile) -> etree._Element:
         if style_id != "Normal":
             el(style, "w:basedOn", {"val": "Normal"})
         el(style, "w:qFormat")
-        props = dict(extra[style_id])
+        props: dict[str, dict[str, str] | list[etree._Element] | None] = dict(extra[style_id])
         if outline is not None:
             props["outlineLvl"] = {"val": str(outline)}
         ppr(style, props)

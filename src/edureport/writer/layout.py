@@ -30,9 +30,9 @@ def mark_size(mark: str, profile: Profile) -> Length:
     role = profile.roles.issuer_mark
     full = sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in mark) or 1.0
     spacing = role.spacing if role.spacing is not None else profile.grid.char_spacing
-    fitting = (profile.type_width / full) - spacing
-    size = min(role.size, fitting)
-    half_points = int(Length(size).pt * 2)  # round down to a half point Word can express
+    fitting = profile.type_width / full - spacing
+    size = min(float(role.size), fitting)
+    half_points = int(Length(round(size)).pt * 2)  # round down to a half point Word can express
     return Pt(half_points / 2)
 
 

@@ -5,7 +5,6 @@ requires. Only lxml is used, so text is always set as text: it is escaped by the
 
 from __future__ import annotations
 
-
 from docx.oxml.ns import nsmap as _docx_nsmap
 from docx.shared import Length
 from lxml import etree
@@ -59,7 +58,7 @@ def rfonts(parent: etree._Element, latin: str, east_asia: str) -> etree._Element
                                    "hint": "eastAsia"})
 
 
-def rpr(parent: etree._Element, *, latin: str, east_asia: str, bold: bool = False, color: str | None = None,
+def rpr(parent: etree._Element | None, *, latin: str, east_asia: str, bold: bool = False, color: str | None = None,
         spacing: Length | None = None, size: Length | None = None, lang: bool = False) -> etree._Element:
     props = el(parent, "w:rPr")
     rfonts(props, latin, east_asia)
@@ -94,7 +93,7 @@ _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "
               "textAlignment", "textboxTightWrap", "outlineLvl")
 
 
-def ppr(parent: etree._Element, props: dict[str, dict[str, str] | list[etree._Element] | None]) -> etree._Element:
+def ppr(parent: etree._Element | None, props: dict[str, dict[str, str] | list[etree._Element] | None]) -> etree._Element:
     """Paragraph properties from ``{local name: attributes}`` (None = element without attributes; a list = ready
     child elements, for pBdr and tabs), written in schema order whatever order the caller used."""
     node = el(parent, "w:pPr")

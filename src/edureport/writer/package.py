@@ -36,14 +36,14 @@ RT_APP = f"{RT_OFFICE}/extended-properties"
 
 def relationships(rels: list[tuple[str, str, str]]) -> bytes:
     """A .rels part from (id, type, target) triples."""
-    root = etree.Element(f"{{{_REL_NS}}}Relationships", nsmap={None: _REL_NS})
+    root = etree.Element(f"{{{_REL_NS}}}Relationships", nsmap={None: _REL_NS})  # type: ignore[dict-item]
     for rid, rtype, target in rels:
         etree.SubElement(root, f"{{{_REL_NS}}}Relationship", {"Id": rid, "Type": rtype, "Target": target})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def content_types(overrides: Mapping[str, str]) -> bytes:
-    root = etree.Element(f"{{{_CT_NS}}}Types", nsmap={None: _CT_NS})
+    root = etree.Element(f"{{{_CT_NS}}}Types", nsmap={None: _CT_NS})  # type: ignore[dict-item]
     etree.SubElement(root, f"{{{_CT_NS}}}Default", {
         "Extension": "rels", "ContentType": "application/vnd.openxmlformats-package.relationships+xml"})
     etree.SubElement(root, f"{{{_CT_NS}}}Default", {"Extension": "xml", "ContentType": "application/xml"})
