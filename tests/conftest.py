@@ -15,6 +15,11 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]
 
 
+def examples_with(part: str) -> list[str]:
+    """Examples whose data has ``part`` (signature, colophon, header), for checks that only apply to them."""
+    return [p.stem for p in EXAMPLES if getattr(edureport.load_report(p), part) is not None]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden.json with the SHA-256 of the current output")

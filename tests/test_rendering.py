@@ -18,7 +18,7 @@ import edureport
 from edureport.profile import load_profile
 from edureport.render import default_profile
 
-from .conftest import EXAMPLE_IDS, Rendered
+from .conftest import EXAMPLE_IDS, Rendered, examples_with
 from .pdfpages import Line, Page, convert_to_pdf, is_full_width, read_pages
 
 pytestmark = pytest.mark.rendering
@@ -180,11 +180,10 @@ def test_first_page_shows_body_text(name: str, pages: dict[str, list[Page]], ren
     assert first[:12].replace(" ", "") in page_one
 
 
-@pytest.mark.parametrize("name", EXAMPLE_IDS)
+@pytest.mark.parametrize("name", examples_with("signature"))
 def test_signature_never_stands_alone(name: str, pages: dict[str, list[Page]], rendered: dict[str, Rendered]) -> None:
     signature = rendered[name].report.signature
-    if signature is None:
-        pytest.skip("this example has no signature")
+    assert signature is not None
     date = f"{signature.date.year}年{signature.date.month}月{signature.date.day}日"
     for page in pages[name]:
         lines = body_lines(page)
@@ -196,23 +195,20 @@ def test_signature_never_stands_alone(name: str, pages: dict[str, list[Page]], r
     pytest.fail(f"{name}: date {date} not found")
 
 
-@pytest.mark.parametrize("name", EXAMPLE_IDS)
+@pytest.mark.parametrize("name", examples_with("colophon"))
 def test_colophon_last_line_sits_at_the_bottom_of_the_type_area(name: str, pages: dict[str, list[Page]],
                                                                  rendered: dict[str, Rendered]) -> None:
-    if rendered[name].report.colophon is None:
-        pytest.skip("this example has no 版记")
     last = pages[name][-1]
     printed = [line for line in body_lines(last) if line.text.endswith("印发")]
     assert printed, "印发 line not on the last page"
     assert abs(printed[0].y1 - BOTTOM) < 3, f"版记 ends {BOTTOM - printed[0].y1:.1f} pt above the type area bottom"
 
 
-@pytest.mark.parametrize("name", EXAMPLE_IDS)
+@pytest.mark.parametrize("name", examples_with("header"))
 def test_issuer_mark_top_edge_35mm_below_type_area(name: str, pages: dict[str, list[Page]],
                                                    rendered: dict[str, Rendered]) -> None:
     header = rendered[name].report.header
-    if header is None:
-        pytest.skip("this example has no 版头")
+    assert header is not None
     mark = [line for line in pages[name][0].lines if line.text == header.issuer_mark]
     assert mark, "issuer mark not found on page 1"
     expected = TOP + pt(P.header_block.mark_top)
@@ -230,3 +226,45 @@ def test_the_line_count_check_sees_a_wrong_pitch(rendered: dict[str, Rendered], 
     measured = read_pages(pdf)
     full = [len(body_lines(page)) for page, _ in continued_pages(measured)]
     assert full and max(full) == 21
+
+
+def _find(pages: list[Page], text: str) -> tuple[Page, Line]:
+    for page in pages:
+        for line in body_lines(page):
+            if line.text == text:
+                return page, line
+    raise AssertionError(f"{text!r} not found")
+
+
+@pytest.mark.parametrize("name", examples_with("signature"))
+def test_signature_layout_with_and_without_seal(name: str, pages: dict[str, list[Page]],
+                                                rendered: dict[str, Rendered]) -> None:
+    signature = rendered[name].report.signature
+    assert signature is not None and signature.issuer
+    date = f"{signature.date.year}年{signature.date.month}月{signature.date.day}日"
+    page, date_line = _find(pages[name], date)
+    issuer = [line for line in body_lines(page) if line.text == signature.issuer and line.center < date_line.center]
+    assert issuer, "issuer not above the date on the same page"
+    issuer_line = issuer[-1]
+    assert abs(date_line.center - issuer_line.center - PITCH) < 2, "date is not on the line after the issuer"
+    if signature.seal:
+        # 7.3.5.1: date 4 characters from the right, issuer centred over the date
+        assert abs(RIGHT - date_line.x1 - 4 * CHAR) < 4, f"date ends {RIGHT - date_line.x1:.1f} pt from the right"
+        centre = (issuer_line.x0 + issuer_line.x1) / 2 - (date_line.x0 + date_line.x1) / 2
+        assert abs(centre) < 4, f"issuer off the date's centre by {centre:.1f} pt"
+    else:
+        # 7.3.5.2: issuer 2 characters from the right, the date starting 2 characters right of the issuer's start
+        assert abs(RIGHT - issuer_line.x1 - 2 * CHAR) < 4, f"issuer ends {RIGHT - issuer_line.x1:.1f} pt from the right"
+        assert abs(date_line.x0 - issuer_line.x0 - 2 * CHAR) < 4
+
+
+@pytest.mark.parametrize("name", [n for n in EXAMPLE_IDS if n.startswith("showcase")])
+def test_attachments_start_a_page_with_label_top_left_and_title_on_line_3(name: str,
+                                                                        pages: dict[str, list[Page]]) -> None:
+    starts = [page for page in pages[name] if starts_attachment(page)]
+    assert [body_lines(p)[0].text for p in starts] == ["附件1", "附件2"]
+    for page in starts:
+        label, title = body_lines(page)[:2]
+        assert abs(label.x0 - LEFT) < 2 and abs(label.center - (TOP + PITCH / 2)) < 6
+        assert abs(title.center - (TOP + 2.5 * PITCH)) < 6, "attachment title not on line 3"
+        assert abs((title.x0 + title.x1) / 2 - (LEFT + RIGHT) / 2) < 4, "attachment title not centred"

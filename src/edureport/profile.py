@@ -70,6 +70,7 @@ class Grid:
     chars_per_line: int
     line_pitch: Length
     char_spacing: Length
+    autospace: Length
 
 
 @attrs.frozen

@@ -13,15 +13,20 @@ from ..profile import Profile, Role
 def text_width(text: str, role: Role, profile: Profile) -> Length:
     """Advance of ``text`` in ``role``: full-width characters take one em, narrow ones (digits, Latin) half an em.
 
-    Word lays CJK text on a fixed em grid; narrow characters in Times New Roman are close to half an em. This is
-    the estimate 公文 layout uses for centring and aligning short lines (署名, 日期), not a font metric engine.
+    Word lays CJK text on a fixed em grid; narrow characters in Times New Roman are close to half an em, and word
+    processors add a little space where Chinese meets Latin or digits. This is the estimate used for centring and
+    aligning short lines (署名, 成文日期), not a font metric engine.
     """
     pitch = profile.char_pitch(role)
     spacing = pitch - role.size
     total = 0
+    previous: bool | None = None
     for ch in text:
         narrow = unicodedata.east_asian_width(ch) in ("Na", "H")
         total += (role.size // 2 + spacing) if narrow else pitch
+        if previous is not None and narrow != previous:
+            total += profile.grid.autospace
+        previous = narrow
     return Length(total)
 
 
