@@ -50,8 +50,8 @@ CASES: list[tuple[str, str | bytes, str, str]] = [
                     "             - title: 五\n", ".yaml", "sections[0].sections[0].sections[0].sections[0].sections[0]"),
     ("table-row-width", "title: 报告\nattachments:\n  - title: 表\n    tables:\n      - columns: [甲, 乙]\n"
                         "        rows: [[1, 2, 3]]\n", ".yaml", "attachments[0].tables[0].rows[0]"),
-    ("table-cell-float", "title: 报告\nattachments:\n  - title: 表\n    tables:\n      - columns: [甲]\n"
-                         "        rows: [[2.50]]\n", ".yaml", "attachments[0].tables[0].rows[0][0]"),
+    ("table-cell-bool", "title: 报告\nattachments:\n  - title: 表\n    tables:\n      - columns: [甲]\n"
+                        "        rows: [[true]]\n", ".yaml", "attachments[0].tables[0].rows[0][0]"),
     ("blank-title", "title: '   '\n", ".yaml", "title"),
     ("gbk-encoding", "title: 报告\n".encode("gbk"), ".yaml", "UTF-8"),
     ("binary-file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ".yaml", "不是文本文件"),
@@ -121,3 +121,10 @@ def test_outputs_that_would_collide_are_refused(tmp_path: Path, capsys: pytest.C
     code = main(["render", str(tmp_path / "x/report.yaml"), str(tmp_path / "y/report.yaml"), "-o",
                  str(tmp_path / "out")])
     assert code == 2 and "同一个文件" in capsys.readouterr().err
+
+
+def test_numbers_in_table_cells_keep_the_digits_as_written(tmp_path: Path) -> None:
+    import edureport
+    report = edureport.loads_report("title: 报告\nattachments:\n  - title: 表\n    tables:\n      - columns: [甲, 乙]\n"
+                                    "        rows: [[2.50, 720]]\n")
+    assert report.attachments[0].tables[0].rows == (("2.50", "720"),)

@@ -12,8 +12,9 @@ import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -23,32 +24,34 @@ from cattrs.gen import make_dict_structure_fn, override
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from .areas import STATEMENTS, FiguresRef, Paragraph, Part
 from .errors import DataError, FieldValueError, Problem
 from .model import Report, Table
 from .text import check_text
 
 PathPart = str | int
+T = TypeVar("T")
 
 
 class _TypeProblem(ValueError):
     """A value of the wrong JSON/YAML type; the message is already Chinese."""
 
 
-_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", list: "列表", dict: "键值对",
+_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", Decimal: "小数", list: "列表", dict: "键值对",
                type(None): "空值"}
 
 
 def _type_name(value: Any) -> str:
     for t, name in _TYPE_NAMES.items():
         if type(value) is t:
-            return f"{name}（{value!r}）" if t in (int, float, bool) else name
+            return f"{name}（{value}）" if t in (int, float, Decimal, bool) else name
     return type(value).__name__
 
 
 def _structure_str(value: Any, _t: type) -> str:
     if isinstance(value, str):
         return check_text(value)
-    if isinstance(value, float):
+    if isinstance(value, (float, Decimal)):
         raise _TypeProblem(f"应为文本，实际是{_type_name(value)}；数字作文本时请加引号，以免小数位丢失")
     raise _TypeProblem(f"应为文本，实际是{_type_name(value)}")
 
@@ -86,10 +89,26 @@ def _structure_date(value: Any, _t: type) -> dt.date:
 
 
 def _structure_cell(value: Any, _t: type) -> str:
-    # Table cells may be whole numbers in YAML (720); they become their decimal text, which loses nothing.
-    if isinstance(value, int) and not isinstance(value, bool):
+    # Table cells may be numbers written without quotes (720, 2.50); numbers are read as exact decimals, so their
+    # text is exactly what was written.
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return str(value)
     return _structure_str(value, str)
+
+
+def _structure_decimal(value: Any, _t: type) -> Decimal:
+    if isinstance(value, bool):
+        raise _TypeProblem(f"应为数字，实际是{_type_name(value)}")
+    if isinstance(value, float):
+        raise _TypeProblem("不能用二进制浮点数（会丢失小数位）；请用 Decimal 或文本，如 \"752.96\"")
+    if isinstance(value, (int, Decimal)) or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        if number.is_finite():
+            return number
+    raise _TypeProblem(f"应为数字，实际是{_type_name(value) if not isinstance(value, str) else f'“{value}”'}")
+
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
 def _structure_rows(value: Any, _t: type) -> tuple[tuple[str, ...], ...]:
@@ -126,6 +145,35 @@ def _is_homogenous_tuple(t: Any) -> bool:
     return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _structure_part(value: Any, _t: Any) -> str | FiguresRef:
+    if isinstance(value, str):
+        return check_text(value)
+    if isinstance(value, dict):
+        ref: FiguresRef = converter.structure(value, FiguresRef)
+        return ref
+    raise _TypeProblem(f"应为文本或 {{figures: 名称}}，实际是{_type_name(value)}")
+
+
+def _structure_paragraph(value: Any, _t: Any) -> Paragraph:
+    # A paragraph is text, or a list of parts (text and generated figure statements) joined into one paragraph.
+    if isinstance(value, str):
+        return check_text(value)
+    if isinstance(value, list):
+        parts: tuple[Part, ...] = converter.structure(value, tuple[Part, ...])  # type: ignore[arg-type]
+        return parts
+    raise _TypeProblem(f"应为文本，或由文本和 {{figures: 名称}} 组成的列表，实际是{_type_name(value)}")
+
+
+_KNOWN_STATEMENTS = sorted({name for names in STATEMENTS.values() for name in names})
+
+
+def _structure_figures_name(value: Any, _t: Any) -> str:
+    name = _structure_str(value, str)
+    if name not in _KNOWN_STATEMENTS:
+        raise _TypeProblem(f"没有名为“{name}”的数字表述；可用：{'、'.join(_KNOWN_STATEMENTS)}")
+    return name
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: _strict_tuple_factory(t, conv))
@@ -133,7 +181,12 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(_Cell, _structure_cell)
+    conv.register_structure_hook_func(lambda t: t == Part, _structure_part)
+    conv.register_structure_hook_func(lambda t: t == Paragraph, _structure_paragraph)
+    conv.register_structure_hook(
+        FiguresRef, make_dict_structure_fn(FiguresRef, conv, figures=override(struct_hook=_structure_figures_name)))
     # Hooks are resolved when a class's function is generated: register inner classes first.
     conv.register_structure_hook(
         Table, make_dict_structure_fn(Table, conv, rows=override(struct_hook=_structure_rows)))
@@ -206,7 +259,13 @@ def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[li
     elif isinstance(exc, IterableValidationError):
         indexed, unindexed = exc.group_exceptions()
         for sub, item in indexed:
-            _walk(sub, [*path, int(item.index)], item.type, out)
+            if str(item).startswith("Structuring mapping key"):  # the key itself is not allowed (an unknown 学段)
+                choices = get_args(item.type) if get_origin(item.type) is Literal else ()
+                hint = f"；可用：{'、'.join(map(str, choices))}" if choices else ""
+                out.append(([*path, str(item.index)], f"不认识的“{item.index}”{hint}"))
+                continue
+            index = item.index if isinstance(item.index, int) else str(item.index)
+            _walk(sub, [*path, index], item.type, out)
         for sub in unindexed:
             _walk(sub, path, None, out)
     else:
@@ -240,11 +299,20 @@ def _decode(data: bytes, source: str) -> str:
         raise DataError(source, [Problem("", f"文件不是 UTF-8 编码{hint}", line=line)]) from None
 
 
+def _yaml_decimal(loader: Any, node: Any) -> Decimal | str:
+    try:
+        return Decimal(str(node.value).replace("_", ""))
+    except ArithmeticError:
+        return str(node.value)  # .inf, .nan: reported by the field's own hook, with its path
+
+
 def _yaml_loader(typ: str) -> YAML:
     yaml = YAML(typ=typ, pure=True)
     yaml.allow_duplicate_keys = False
     # Dates stay strings here so that a bad one (2024-13-01) is reported by the date hook with its field path.
     yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str)
+    # Numbers with a fraction become exact decimals from their source text: 6.00 stays 6.00, 752.96 stays 752.96.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
     return yaml
 
 
@@ -258,7 +326,7 @@ def _parse(text: str, source: str, fmt: str) -> Any:
                 result[k] = v
             return result
         try:
-            return json.loads(text, object_pairs_hook=pairs)
+            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
         except json.JSONDecodeError as e:
             raise DataError(source, [Problem("", f"JSON 语法错误：{e.msg}", line=e.lineno, column=e.colno)]) from None
         except ValueError as e:
@@ -308,16 +376,16 @@ def _locate(text: str, fmt: str, parts: Sequence[PathPart]) -> tuple[int | None,
     return (line + 1 if line is not None else None), (col + 1 if col is not None else None)
 
 
-def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = None, fmt: str = "yaml") -> Report:
-    """Structure already-parsed data (dicts and lists, as from ``json.loads``) into a Report."""
+def structure(data: Any, cls: type[T], source: str, *, text: str | None = None, fmt: str = "yaml") -> T:
+    """Structure parsed data into ``cls``; every failure becomes one DataError listing each problem's path."""
     if not isinstance(data, Mapping):
         what = "空文件" if data is None else f"{_type_name(data)}"
         raise DataError(source, [Problem("", f"顶层应为键值对（title: …、sections: … 等），实际是{what}")])
     try:
-        return converter.structure(data, Report)
+        return converter.structure(data, cls)
     except Exception as exc:
         found: list[tuple[list[PathPart], str]] = []
-        _walk(exc, [], Report, found)
+        _walk(exc, [], cls, found)
         problems = []
         for parts, message in found:
             line, col = _locate(text, fmt, parts) if text is not None else (None, None)
@@ -325,8 +393,13 @@ def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = 
         raise DataError(source, problems) from None
 
 
-def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = None) -> Report:
-    """Parse YAML or JSON text (``fmt`` 'yaml' or 'json'; guessed from the first character when omitted)."""
+def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = None, fmt: str = "yaml") -> Report:
+    """Structure already-parsed data (dicts and lists, as from ``json.loads``) into a Report."""
+    return structure(data, Report, source, text=text, fmt=fmt)
+
+
+def parse_text(data: str | bytes, source: str, fmt: str | None = None) -> tuple[Any, str, str]:
+    """Decode and parse YAML or JSON: (parsed data, its text, 'yaml' or 'json')."""
     text = _decode(data, source) if isinstance(data, bytes) else data
     try:
         check_text(text, allow="\n\r\t")
@@ -335,7 +408,12 @@ def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = 
         raise DataError(source, [Problem("", f"文件{e}", line=line)]) from None
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
-    parsed = _parse(text, source, fmt)
+    return _parse(text, source, fmt), text, fmt
+
+
+def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = None) -> Report:
+    """Parse YAML or JSON text (``fmt`` 'yaml' or 'json'; guessed from the first character when omitted)."""
+    parsed, text, fmt = parse_text(data, source, fmt)
     return report_from_data(parsed, source, text=text, fmt=fmt)
 
 

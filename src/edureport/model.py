@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .areas import Areas
 from .errors import FieldValueError
 from .text import check_nonblank, check_text
 
@@ -212,8 +213,17 @@ class Report:
     note: str | None = attrs.field(default=None, validator=_text,
                                    metadata=_label("附注", "不要加括号，括号自动添加"))
     colophon: Colophon | None = attrs.field(default=None, metadata=_label("版记"))
-    template: str = attrs.field(default="report.xml.j2", validator=_nonblank,
-                                metadata=_label("报告骨架模板"))
+    year: int | None = attrs.field(default=None, metadata=_label("评价年度", "报告所评价的年度，如 2023；数字表述中的年份由此而来"))
+    scheme: str | None = attrs.field(default=None, validator=_text,
+                                     metadata=_label("评价方案", "templates/schemes/ 中的方案名，决定评价重点的顺序、标题和报告结构"))
+    areas: Areas | None = attrs.field(default=None, metadata=_label("评价重点（分领域数据）"))
+    template: str | None = attrs.field(default=None, validator=_text,
+                                       metadata=_label("报告骨架模板", "省略时用评价方案的骨架，没有方案时用 report.xml.j2"))
+
+    @year.validator
+    def _check_year(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None:
+            _year(self, attribute, value)
 
     @title.validator
     def _check_title(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:

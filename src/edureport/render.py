@@ -12,10 +12,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .checks import run_checks
 from .errors import EdureportError
 from .markup import parse_markup
 from .model import Report
 from .profile import Profile, load_profile
+from .schemes import load_scheme
 from .templating import render_markup
 from .tree import Document
 from .writer import write_docx
@@ -32,8 +34,11 @@ def default_profile() -> Profile:
 def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Document:
     """Report → document tree (templates applied, headings numbered)."""
     profile = profile or default_profile()
-    markup = render_markup(report, template_dirs)
-    return parse_markup(markup, template=report.template, level3_period=profile.headings.level3_period,
+    scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
+    skeleton = report.template or (scheme.skeleton if scheme else "report.xml.j2")
+    context = {"scheme": scheme, "findings": run_checks(report, scheme)}
+    markup = render_markup(report, template_dirs, template_name=skeleton, context=context)
+    return parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
                         run_in_end=profile.headings.run_in_end)
 
 

@@ -8,7 +8,6 @@ Every template failure becomes a :class:`~edureport.errors.TemplateError` naming
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 from collections.abc import Sequence
@@ -17,10 +16,10 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
-from babel.dates import format_date
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import formatting
 from .errors import TemplateError
 from .model import Report
 
@@ -34,11 +33,6 @@ def packaged_templates() -> Path:
     here = Path(__file__).resolve().parent
     shipped = here / "templates"
     return shipped if shipped.is_dir() else here.parent.parent / "templates"
-
-
-def cn_date(value: dt.date) -> str:
-    """2024年6月5日: Arabic digits, full year, no leading zeros (GB/T 9704 clause 7.3.5)."""
-    return format_date(value, "y年M月d日", locale="zh_CN")
 
 
 def ensure_end(text: str, ending: str) -> str:
@@ -60,7 +54,7 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=False,
         auto_reload=False,
     )
-    env.filters.update(cn_date=cn_date, ensure_end=ensure_end, bracket=bracket)
+    env.filters.update(template_filters())
     return env
 
 
@@ -81,16 +75,18 @@ def _template_frame(tb: TracebackType | None, names: set[str]) -> tuple[str | No
     return found
 
 
-def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> str:
-    """Render ``report`` with its skeleton template to report markup (a string of XML)."""
+def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = (), *,
+                  template_name: str = "report.xml.j2", context: dict[str, Any] | None = None) -> str:
+    """Render ``report`` with the skeleton ``template_name`` to report markup (a string of XML). ``context`` adds
+    variables (the scheme, the findings of the checks)."""
     folders = tuple(str(Path(d).resolve()) for d in template_dirs)
     for folder in folders:
         if not Path(folder).is_dir():
             raise TemplateError("模板文件夹不存在", folder, None)
     env = _cached_environment(folders)
     try:
-        template = env.get_template(report.template)
-        return template.render(report=report)
+        template = env.get_template(template_name)
+        return template.render(report=report, **(context or {}))
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(f"模板语法错误：{e.message}", e.filename or e.name, e.lineno) from None
     except jinja2.TemplateNotFound as e:
@@ -110,5 +106,8 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
 
 
 def template_filters() -> dict[str, Any]:
-    """The filters edureport adds to Jinja (for documentation and tests)."""
-    return {"cn_date": cn_date, "ensure_end": ensure_end, "bracket": bracket}
+    """The filters edureport adds to Jinja."""
+    return {"cn_date": formatting.cn_date, "cn_year": formatting.cn_year, "cn_number": formatting.cn_number,
+            "number": formatting.number, "amount": formatting.amount, "money": formatting.money,
+            "percent": formatting.percent, "growth": formatting.growth,
+            "enumerate_points": formatting.enumerate_points, "ensure_end": ensure_end, "bracket": bracket}

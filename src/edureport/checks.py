@@ -1,0 +1,113 @@
+"""Computed checks on a report's figures: 两个只增不减, the scheme's thresholds, and magnitudes that look like unit
+slips. Each result is a :class:`Finding` with a severity and the field path, for templates and the command line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from .areas import STAGE_NAMES, STAGES, Funding
+from .formatting import growth, number
+from .model import Report
+from .quantities import AmountPair, RatePair
+from .schemes import Scheme
+
+Severity = Literal["error", "warning", "info"]
+
+#: a year-on-year ratio beyond this is almost certainly a unit slip (142.689万元 for 142689万元)
+MAGNITUDE = Decimal(100)
+
+
+@attrs.frozen
+class Finding:
+    severity: Severity
+    path: str
+    message: str
+
+
+def two_no_decrease(funding: Funding, base: str = "areas.funding") -> list[Finding]:
+    """两个只增不减: the general public budget for education, and per-student spending at each stage, must not fall."""
+    findings = []
+    if funding.total is not None and (change := funding.total.change()) is not None and change.value < 0:
+        findings.append(Finding("error", f"{base}.total",
+                                f"一般公共预算教育经费{growth(change)}，未做到“两个只增不减”"))
+    for stage in STAGES:
+        pair = funding.per_student.get(stage)  # type: ignore[call-overload]
+        if pair is not None and (change := pair.change()) is not None and change.value < 0:
+            findings.append(Finding("error", f"{base}.per_student.{stage}",
+                                    f"{STAGE_NAMES[stage]}生均一般公共预算教育经费{growth(change)}，未做到“两个只增不减”"))
+    return findings
+
+
+def _pairs(node: object, path: str) -> list[tuple[str, AmountPair | RatePair | Decimal]]:
+    """Every figure below ``node``, with its field path."""
+    out: list[tuple[str, AmountPair | RatePair | Decimal]] = []
+    if isinstance(node, (AmountPair, RatePair, Decimal)):
+        return [(path, node)]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _pairs(value, f"{path}.{key}")
+    elif attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            out += _pairs(getattr(node, field.name), f"{path}.{field.name}")
+    return out
+
+
+def magnitudes(report: Report) -> list[Finding]:
+    """A figure 100 times larger or smaller than last year's is almost certainly a unit slip."""
+    findings = []
+    for path, figure in _pairs(report.areas, "areas"):
+        if isinstance(figure, AmountPair) and figure.current and figure.previous:
+            ratio = figure.current / figure.previous
+            if ratio >= MAGNITUDE or ratio <= 1 / MAGNITUDE:
+                findings.append(Finding("error", f"{path}.current",
+                                        f"今年{number(figure.current)}{figure.unit}与上年{number(figure.previous)}"
+                                        f"{figure.unit}相差约{number(max(ratio, 1 / ratio), 0)}倍，疑似单位或小数点错误"))
+        if isinstance(figure, AmountPair) and figure.current is not None and figure.previous \
+                and figure.stated_change is not None:
+            computed = figure.change()
+            if computed is not None and abs(computed.value - figure.stated_change) >= Decimal("0.01"):
+                findings.append(Finding("warning", f"{path}.stated_change",
+                                        f"填写的增幅{number(figure.stated_change)}%与按两年数字计算的"
+                                        f"{number(computed.value, 2)}%不一致"))
+    return findings
+
+
+def _value(figure: AmountPair | RatePair | Decimal) -> Decimal | None:
+    return figure if isinstance(figure, Decimal) else figure.current
+
+
+def thresholds(report: Report, scheme: Scheme) -> list[Finding]:
+    """The scheme's bounds (普惠性幼儿园覆盖率 ≥ 80% …), checked against this year's figures."""
+    figures = dict(_pairs(report.areas, "areas"))
+    findings = []
+    for key, bound in scheme.thresholds.items():
+        figure = figures.get(f"areas.{key}")
+        value = None if figure is None else _value(figure)
+        if value is None:
+            continue
+        if bound.min is not None and value < bound.min:
+            findings.append(Finding("warning", f"areas.{key}",
+                                    f"{bound.label}{number(value)}，低于评价方案要求的{number(bound.min)}"))
+        if bound.max is not None and value > bound.max:
+            findings.append(Finding("warning", f"areas.{key}",
+                                    f"{bound.label}{number(value)}，高于评价方案要求的{number(bound.max)}"))
+    return findings
+
+
+def run_checks(report: Report, scheme: Scheme | None = None) -> list[Finding]:
+    """All computed checks, in a stable order."""
+    if report.areas is None:
+        return []
+    findings: list[Finding] = []
+    if report.areas.funding is not None:
+        findings += two_no_decrease(report.areas.funding)
+    if report.areas.equity is not None and report.areas.equity.large_classes:
+        findings.append(Finding("warning", "areas.equity.large_classes",
+                                f"仍有{report.areas.equity.large_classes}个56人及以上的大班额班级"))
+    findings += magnitudes(report)
+    if scheme is not None:
+        findings += thresholds(report, scheme)
+    return findings
