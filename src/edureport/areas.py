@@ -10,7 +10,7 @@ templates, so the numbers are never typed twice.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import attrs
 
@@ -58,8 +58,8 @@ class FiguresRef:
     figures: str = attrs.field(metadata=_label("生成的数字表述", "如 total、per_student、two_no_decrease"))
 
 
-Part = Union[str, FiguresRef]
-Paragraph = Union[str, tuple[Part, ...]]
+Part = str | FiguresRef
+Paragraph = str | tuple[Part, ...]
 
 
 def _check_parts(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[Paragraph, ...]) -> None:

@@ -50,7 +50,7 @@ def _pairs(node: object, path: str) -> list[tuple[str, AmountPair | RatePair | D
         for key, value in node.items():
             out += _pairs(value, f"{path}.{key}")
     elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
+        for field in attrs.fields(type(node)):  # type: ignore[arg-type]
             out += _pairs(getattr(node, field.name), f"{path}.{field.name}")
     return out
 

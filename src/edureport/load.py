@@ -159,7 +159,7 @@ def _structure_paragraph(value: Any, _t: Any) -> Paragraph:
     if isinstance(value, str):
         return check_text(value)
     if isinstance(value, list):
-        parts: tuple[Part, ...] = converter.structure(value, tuple[Part, ...])  # type: ignore[arg-type]
+        parts: tuple[Part, ...] = converter.structure(value, tuple[Part, ...])
         return parts
     raise _TypeProblem(f"应为文本，或由文本和 {{figures: 名称}} 组成的列表，实际是{_type_name(value)}")
 

@@ -6,6 +6,7 @@ changing a scheme needs no code.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -52,11 +53,11 @@ class Scheme:
         return self.headings.get(key, default)
 
 
-def scheme_folders(template_dirs: Sequence[str | Path]) -> list[Path]:
+def scheme_folders(template_dirs: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return [Path(d) / "schemes" for d in template_dirs] + [packaged_templates() / "schemes"]
 
 
-def available_schemes(template_dirs: Sequence[str | Path] = ()) -> list[str]:
+def available_schemes(template_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
     names: dict[str, None] = {}
     for folder in scheme_folders(template_dirs):
         for path in sorted(folder.glob("*.yaml")):
@@ -64,7 +65,7 @@ def available_schemes(template_dirs: Sequence[str | Path] = ()) -> list[str]:
     return list(names)
 
 
-def load_scheme(name: str, template_dirs: Sequence[str | Path] = ()) -> Scheme:
+def load_scheme(name: str, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> Scheme:
     """The scheme ``name`` from the first template folder that has it."""
     for folder in scheme_folders(template_dirs):
         path = folder / f"{name}.yaml"
