@@ -234,9 +234,28 @@ class Areas:
     problems: Narrative | None = attrs.field(default=None, metadata=_label("存在问题"))
     next_steps: Narrative | None = attrs.field(default=None, metadata=_label("下一步工作打算"))
 
-    def get(self, key: str) -> Narrative | None:
-        value = getattr(self, key)
-        return value if isinstance(value, Narrative) else None
+    def present(self) -> list[str]:
+        """Keys of the areas this report has data for."""
+        return [key for key in AREA_KEYS if getattr(self, key) is not None]
+
+    def __attrs_post_init__(self) -> None:
+        # a generated statement must belong to the area it is written in ({figures: myopia} only in ecosystem)
+        for key in AREA_KEYS:
+            area = getattr(self, key)
+            if area is not None:
+                _check_statements(area, key, STATEMENTS.get(key, ()))
 
 
 AREA_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Areas))
+
+
+def _check_statements(node: Any, path: str, allowed: tuple[str, ...]) -> None:
+    paragraphs = getattr(node, "paragraphs", ()) or getattr(node, "actions", ())
+    for i, paragraph in enumerate(paragraphs):
+        for j, part in enumerate(() if isinstance(paragraph, str) else paragraph):
+            if isinstance(part, FiguresRef) and part.figures not in allowed:
+                offer = f"；这里可用：{'、'.join(allowed)}" if allowed else "；这个评价重点没有生成的数字表述"
+                raise FieldValueError(f"{path}.paragraphs[{i}][{j}].figures",
+                                      f"“{part.figures}”不是这个评价重点的数字表述{offer}")
+    for i, measure in enumerate(getattr(node, "measures", ())):
+        _check_statements(measure, f"{path}.measures[{i}]", allowed)

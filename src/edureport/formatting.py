@@ -8,14 +8,15 @@ These functions are also the Jinja filters templates use: ``{{ pair.current | am
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from .numbering import chinese_numeral
-from .quantities import Change, Money, MoneyUnit, round_half_up
+from .areas import STAGE_NAMES, STAGES
+from .quantities import AmountPair, Change, Money, MoneyUnit, RatePair, round_half_up
 
 LOCALE = "zh_CN"
 _TRAILING = "。；，、;,."
@@ -55,8 +56,10 @@ def percent(value: Decimal | int, places: int = 2) -> str:
     return number(value, places) + "%"
 
 
-def growth(change: Change | None, places: int = 2, *, undefined: str = "上年为零，无法计算增幅") -> str:
-    """比上年 wording for a change: 增长1.45% / 下降0.32% / 与上年持平; a rate's change in 个百分点 (提高/下降)."""
+def growth(change: Change | None, places: int = 2, *, prefix: str = "比上年",
+           undefined: str = "上年为零或未填写，无法计算增幅") -> str:
+    """The comparison officials write: 比上年增长1.45% / 比上年下降0.32% / 与上年持平; a rate's change in percentage
+    points (比上年提高0.65个百分点). ``prefix`` may be 同比 or 较上年. Undefined growth is said, not hidden."""
     if change is None:
         return undefined
     rounded = round_half_up(change.value, places)
@@ -64,8 +67,25 @@ def growth(change: Change | None, places: int = 2, *, undefined: str = "上年�
         return "与上年持平"
     magnitude = number(abs(rounded), places)
     if change.points:
-        return ("提高" if rounded > 0 else "下降") + magnitude + "个百分点"
-    return ("增长" if rounded > 0 else "下降") + magnitude + "%"
+        return prefix + ("提高" if rounded > 0 else "下降") + magnitude + "个百分点"
+    return prefix + ("增长" if rounded > 0 else "下降") + magnitude + "%"
+
+
+def change_of(pair: AmountPair | RatePair | None) -> Change | None:
+    return None if pair is None else pair.change()
+
+
+def by_stage(per_stage: Mapping[str, AmountPair]) -> list[tuple[str, AmountPair]]:
+    """(学段名称, figure) in the order stages are always listed: 学前教育, 小学, 初中, 普通高中, 中职."""
+    return [(STAGE_NAMES[s], per_stage[s]) for s in STAGES if s in per_stage]
+
+
+def rising(change: Change | None) -> bool:
+    return change is not None and change.value > 0
+
+
+def falling(change: Change | None) -> bool:
+    return change is not None and change.value < 0
 
 
 def cn_date(value: dt.date) -> str:

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -45,6 +45,8 @@ class Scheme:
     name: str
     skeleton: str
     areas: tuple[SchemeArea, ...] = ()
+    #: how the items under the areas are numbered: restart under each area, or continue through all of them
+    numbering: Literal["restart", "continue"] = "restart"
     headings: dict[str, str] = attrs.field(factory=dict)
     thresholds: dict[str, Threshold] = attrs.field(factory=dict)
     source: str = ""

@@ -55,6 +55,7 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
         auto_reload=False,
     )
     env.filters.update(template_filters())
+    env.tests.update(rising=formatting.rising, falling=formatting.falling)
     return env
 
 
@@ -110,4 +111,5 @@ def template_filters() -> dict[str, Any]:
     return {"cn_date": formatting.cn_date, "cn_year": formatting.cn_year, "cn_number": formatting.cn_number,
             "number": formatting.number, "amount": formatting.amount, "money": formatting.money,
             "percent": formatting.percent, "growth": formatting.growth,
-            "enumerate_points": formatting.enumerate_points, "ensure_end": ensure_end, "bracket": bracket}
+            "enumerate_points": formatting.enumerate_points, "change_of": formatting.change_of,
+            "by_stage": formatting.by_stage, "ensure_end": ensure_end, "bracket": bracket}
