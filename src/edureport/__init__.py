@@ -11,26 +11,38 @@ Pipeline (one module per stage): :mod:`~edureport.load` → :mod:`~edureport.mod
 b'PK'
 """
 
+from .checks import Finding, run_checks
 from .errors import DataError, EdureportError, LayoutError, Problem, TemplateError
 from .load import load_report, loads_report, report_from_data
 from .model import Attachment, Colophon, DocNumber, Header, Report, Section, Signature, Table
 from .profile import Profile, load_profile
-from .render import OutputError, build_document, render_docx, render_to_path
+from .quantities import AmountPair, Change, Count, Money, RatePair
+from .render import OutputError, Rendered, build_document, render, render_docx, render_to_path
+from .schema import report_schema
+from .schemes import Scheme, load_scheme
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmountPair",
     "Attachment",
+    "Change",
     "Colophon",
+    "Count",
     "DataError",
     "DocNumber",
     "EdureportError",
+    "Finding",
     "Header",
     "LayoutError",
+    "Money",
     "OutputError",
     "Problem",
     "Profile",
+    "RatePair",
+    "Rendered",
     "Report",
+    "Scheme",
     "Section",
     "Signature",
     "Table",
@@ -38,8 +50,12 @@ __all__ = [
     "build_document",
     "load_profile",
     "load_report",
+    "load_scheme",
     "loads_report",
+    "render",
     "render_docx",
     "render_to_path",
     "report_from_data",
+    "report_schema",
+    "run_checks",
 ]

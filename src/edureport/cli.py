@@ -1,20 +1,28 @@
 """The ``edureport`` command. Messages are Simplified Chinese; exit codes are documented in the README:
-0 success, 2 unusable input (data, profile or command line), 3 template error, 4 output could not be written."""
+0 success, 1 ``check`` found problems, 2 unusable input (data, profile, scheme or command line), 3 template error,
+4 output could not be written."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
+
+import attrs
 
 from . import __version__
+from .checks import Finding, run_checks
 from .errors import DataError, EdureportError, LayoutError, TemplateError
 from .load import load_report
 from .profile import Profile, load_profile
-from .render import OutputError, render_to_path
+from .render import OutputError, render_to_path, write_atomic
+from .schema import report_schema
+from .schemes import load_scheme
 
-EXIT_OK, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT = 0, 2, 3, 4
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT = 0, 1, 2, 3, 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +43,52 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--profile", help="自定义版式配置（YAML），覆盖内置 GB/T 9704-2012 配置中的对应项")
     render.add_argument("--templates", action="append", default=[], metavar="DIR",
                         help="自定义模板文件夹，优先于内置模板；可多次给出")
+    check = sub.add_parser("check", help="检查数据：两个只增不减、评价方案的指标要求、疑似单位错误等")
+    check.add_argument("data", help="数据文件（YAML/JSON）")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（json 供其他系统读取）")
+    check.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹（评价方案）")
+    schema = sub.add_parser("schema", help="输出数据格式的 JSON Schema")
+    schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
     return parser
+
+
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _print_findings(findings: Sequence[Finding], source: Path | str, stream: TextIO) -> None:
+    for f in findings:
+        print(f"{_SEVERITY[f.severity]}：{source} 字段 {f.path}：{f.message}", file=stream)
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        report = load_report(args.data)
+        scheme = load_scheme(report.scheme, args.templates) if report.scheme else None
+    except (DataError, LayoutError) as e:
+        print(e, file=sys.stderr)
+        return EXIT_INPUT
+    findings = run_checks(report, scheme)
+    if args.format == "json":
+        payload = {"file": str(args.data), "findings": [attrs.asdict(f) for f in findings]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_findings(findings, args.data, sys.stdout)
+        print(f"共发现 {len(findings)} 个问题" if findings else "未发现问题")
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        try:
+            write_atomic(args.output, text.encode("utf-8"))
+        except OSError as e:
+            print(f"无法写入 {args.output}：{e.strerror or e}", file=sys.stderr)
+            return EXIT_OUTPUT
+        print(f"已生成 {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _targets(data: Sequence[str], output: str) -> list[tuple[Path, Path]]:
@@ -73,7 +126,8 @@ def _render(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for index, (source, target) in enumerate(pairs, start=1):
         try:
-            render_to_path(load_report(source), target, profile=profile, template_dirs=args.templates)
+            findings = render_to_path(load_report(source), target, profile=profile, template_dirs=args.templates)
+            _print_findings(findings, source, sys.stderr)
         except (DataError, LayoutError) as e:
             print(e, file=sys.stderr)
             failures, worst = failures + 1, max(worst, EXIT_INPUT)
@@ -98,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "render":
             return _render(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "schema":
+            return _schema(args)
     except LayoutError as e:  # a bad --profile
         print(e, file=sys.stderr)
         return EXIT_INPUT

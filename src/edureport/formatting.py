@@ -14,8 +14,8 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .numbering import chinese_numeral
 from .areas import STAGE_NAMES, STAGES
+from .numbering import chinese_numeral
 from .quantities import AmountPair, Change, Money, MoneyUnit, RatePair, round_half_up
 
 LOCALE = "zh_CN"

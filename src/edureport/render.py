@@ -12,7 +12,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checks import run_checks
+import attrs
+
+from .checks import Finding, run_checks
 from .errors import EdureportError
 from .markup import parse_markup
 from .model import Report
@@ -31,21 +33,40 @@ def default_profile() -> Profile:
     return load_profile()
 
 
-def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Document:
-    """Report → document tree (templates applied, headings numbered)."""
-    profile = profile or default_profile()
+@attrs.frozen
+class Rendered:
+    """A rendered report: the .docx bytes and the findings of the computed checks on its figures."""
+
+    data: bytes
+    findings: tuple[Finding, ...]
+
+
+def _document(report: Report, profile: Profile, template_dirs: TemplateDirs) -> tuple[Document, list[Finding]]:
     scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
     skeleton = report.template or (scheme.skeleton if scheme else "report.xml.j2")
-    context = {"scheme": scheme, "findings": run_checks(report, scheme)}
-    markup = render_markup(report, template_dirs, template_name=skeleton, context=context)
-    return parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
-                        run_in_end=profile.headings.run_in_end)
+    findings = run_checks(report, scheme)
+    markup = render_markup(report, template_dirs, template_name=skeleton,
+                           context={"scheme": scheme, "findings": findings})
+    document = parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
+                            run_in_end=profile.headings.run_in_end)
+    return document, findings
+
+
+def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Document:
+    """Report → document tree (scheme and templates applied, headings numbered)."""
+    return _document(report, profile or default_profile(), template_dirs)[0]
+
+
+def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Rendered:
+    """Report → .docx bytes and the findings of the checks, in one pass."""
+    profile = profile or default_profile()
+    document, findings = _document(report, profile, template_dirs)
+    return Rendered(write_docx(document, profile), tuple(findings))
 
 
 def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> bytes:
     """Report → .docx bytes. The same report, profile and templates always give the same bytes."""
-    profile = profile or default_profile()
-    return write_docx(build_document(report, profile=profile, template_dirs=template_dirs), profile)
+    return render(report, profile=profile, template_dirs=template_dirs).data
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -70,10 +91,12 @@ class OutputError(EdureportError):
 
 
 def render_to_path(report: Report, path: str | os.PathLike[str], *, profile: Profile | None = None,
-                   template_dirs: TemplateDirs = ()) -> None:
-    """Render and write atomically: on any error no file is created and an existing one is left untouched."""
-    data = render_docx(report, profile=profile, template_dirs=template_dirs)
+                   template_dirs: TemplateDirs = ()) -> tuple[Finding, ...]:
+    """Render and write atomically: on any error no file is created and an existing one is left untouched.
+    Returns the findings of the checks."""
+    result = render(report, profile=profile, template_dirs=template_dirs)
     try:
-        write_atomic(path, data)
+        write_atomic(path, result.data)
     except OSError as e:
         raise OutputError(str(path), e.strerror or str(e)) from None
+    return result.findings
