@@ -35,6 +35,42 @@ REFERENCES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 WEB_CHROME = ("登录 |", "日期:", "字体:")
 
+# Where an example states figures through a generated statement ({figures: …}), the rendered wording is edureport's;
+# each pair is (the reference's words, the generated words), and both must state the same figures.
+GENERATED: dict[str, list[tuple[str, str]]] = {
+    "000-anyue-2024": [(
+        "一是一般公共预算教育经费实现了只增不减，2023年一般公共预算教育经费为142689万元，同比增长1.45%；二是2023年较2022年"
+        "生均一般公共预算教育经费也实现了只增不减，普通高中、初中、小学、幼儿园、职业高中增长率分别为9.69%、5.59%、7.14%、6.00%、0.16%。",
+        "一是一般公共预算教育经费实现了只增不减，2023年一般公共预算教育经费142689万元，比上年增长1.45%；二是生均一般公共预算"
+        "教育经费实现了只增不减，学前教育、小学、初中、普通高中、中职分别比上年增长6.00%、7.14%、5.59%、9.69%、0.16%。")],
+    "001-dianjiang-2022": [(
+        "2021年，一般公共预算教育经费143311万元，比上年增长了0.81%；各学段生均一般公共预算教育支出比上年均有增长，其中，"
+        "职业高中15353元，同比增长7.19%；普通高中12343元，同比增长5.11%；普通初中14662元，同比增长4.18%；普通小学14662元，"
+        "同比增长5.91%；学前教育4610元，同比增长16.74%。",
+        "2021年一般公共预算教育经费143311万元，比上年增长0.81%；各学段生均一般公共预算教育经费学前教育4610元，比上年增长16.74%；"
+        "小学14662元，比上年增长5.91%；初中14662元，比上年增长4.18%；普通高中12343元，比上年增长5.11%；中职15353元，比上年增长7.19%。"),
+        ("2021年全县抽检学生近视率48.52%，比上年下降0.65个百分点", "2021年全县抽检学生近视率48.52%，比上年下降0.65个百分点")],
+    "004-nanan-2024": [(
+        "2023年我区一般公共预算教育支出增长1.03%；义务教育生均一般公共预算教育支出增长为：小学0.32%、初中3.17%，",
+        "2023年一般公共预算教育经费比上年增长1.03%；义务教育生均一般公共预算教育经费小学、初中分别比上年增长0.32%、3.17%，")],
+}
+
+
+def stated_figures(text: str) -> list[str]:
+    """The figures a sentence states (numbers with a unit), in any order."""
+    return sorted(re.findall(r"\d+(?:\.\d+)?(?=%|万元|元|个百分点)", text))
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_statements_state_the_reference_figures(name: str) -> None:
+    for theirs, ours in GENERATED[name]:
+        assert stated_figures(theirs) == stated_figures(ours) and stated_figures(ours)
+
+
+def _half_width(text: str) -> str:
+    """The same text with the half-width punctuation reference 001 used (so a fragment matches its original)."""
+    return text.translate(str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}))
+
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", "", text.translate(HALF_TO_FULL))
@@ -46,6 +82,11 @@ def reference_lines(name: str, title_start: str) -> list[str]:
     for wrong, right in corrections:
         assert wrong in text, f"correction {wrong!r} no longer matches the reference"
         text = text.replace(wrong, right)
+    for theirs, ours in GENERATED.get(name, []):
+        if theirs not in text:  # reference 001 writes half-width punctuation
+            theirs, ours = _half_width(theirs), _half_width(ours)
+        assert theirs in text, f"generated fragment no longer matches the reference: {theirs}"
+        text = text.replace(theirs, ours)
     lines = [normalise(line) for line in text.splitlines() if not line.strip().startswith(WEB_CHROME)]
     lines = [line for line in lines if line]
     start = next(i for i, line in enumerate(lines) if line.startswith(normalise(title_start)))
