@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -18,7 +19,8 @@ from .areas import STAGE_NAMES, STAGES
 from .numbering import chinese_numeral
 from .quantities import AmountPair, Change, Money, MoneyUnit, RatePair, round_half_up
 
-LOCALE = "zh_CN"
+# Parsed once: given a locale *string*, babel searches its list of locales on every call.
+LOCALE = Locale.parse("zh_CN")
 _TRAILING = "。；，、;,."
 
 

@@ -18,19 +18,30 @@ import attrs
 from .areas import FiguresRef, Paragraph, Part
 from .model import MAX_HEADING_LEVEL, Report, Section, Table
 
-_TEXT = {"type": "string", "pattern": "^[^\\u0000-\\u0008\\u000b-\\u001f]*$"}
-_LINE = {"type": "string", "pattern": "^[^\\u0000-\\u001f]*$"}
-_NONBLANK = {"type": "string", "pattern": "^[^\\u0000-\\u001f]*\\S[^\\u0000-\\u001f]*$"}
+# text: no control characters and no lone surrogates (what the loader refuses)
+_BAD = "\\u0000-\\u001f\\ud800-\\udfff\\ufffe\\uffff"
+_LINE = {"type": "string", "pattern": f"^[^{_BAD}]*$"}
+_NONBLANK = {"type": "string", "pattern": f"^[^{_BAD}]*[^\\s{_BAD}][^{_BAD}]*$"}
 _NUMBER = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": "^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)$"}]}
 _DATE = {"anyOf": [{"type": "string", "format": "date"},
                    {"type": "string", "pattern": "^\\d{4}年\\d{1,2}月\\d{1,2}日$"}]}
+
+
+# (field, class) → (minimum, maximum) of numbers the model validates
+_BOUNDS: dict[tuple[str, str], tuple[int, int | None]] = {
+    **{(name, "RatePair"): (0, 100) for name in ("current", "previous")},
+    **{(name, "AmountPair"): (0, None) for name in ("current", "previous")},
+    ("amount", "Money"): (0, None),
+    ("value", "Count"): (0, None),
+    **{(name, "Safety"): (0, 100) for name in ("guard_rate", "closed_management_rate", "alarm_link_rate")},
+}
 
 
 class _Builder:
     def __init__(self) -> None:
         self.defs: dict[str, Any] = {}
 
-    def type_schema(self, t: Any, field: attrs.Attribute[Any] | None = None) -> dict[str, Any]:
+    def type_schema(self, t: Any, field: attrs.Attribute[Any] | None = None, owner: str = "") -> dict[str, Any]:
         origin, args = get_origin(t), get_args(t)
         if t is str:
             return dict(_LINE)
@@ -39,7 +50,13 @@ class _Builder:
         if t is int:
             return {"type": "integer"}
         if t is Decimal:
-            return dict(_NUMBER)
+            bounds = _BOUNDS.get((field.name if field else "", owner), None)
+            if bounds is None:
+                return dict(_NUMBER)
+            number: dict[str, Any] = {"type": "number", "minimum": bounds[0]}
+            if bounds[1] is not None:
+                number["maximum"] = bounds[1]
+            return {"anyOf": [number, _NUMBER["anyOf"][1]]}
         if t is dt.date:
             return dict(_DATE)
         if t == Part:
@@ -50,7 +67,7 @@ class _Builder:
             return {"enum": list(args)}
         if origin in (Union, types.UnionType):
             options = [a for a in args if a is not type(None)]
-            inner = self.type_schema(options[0]) if len(options) == 1 else {
+            inner = self.type_schema(options[0], field, owner) if len(options) == 1 else {
                 "anyOf": [self.type_schema(a) for a in options]}
             return {"anyOf": [inner, {"type": "null"}]} if type(None) in args else inner
         if origin is tuple:
@@ -120,7 +137,7 @@ class _Builder:
             return year if cls.__name__ == "DocNumber" else {"anyOf": [year, {"type": "null"}]}
         if field.name in ("title", "issuer_mark", "organ", "printer", "problem") and field.type is str:
             return dict(_NONBLANK)
-        return self.type_schema(field.type, field)
+        return self.type_schema(field.type, field, cls.__name__)
 
 
 def report_schema() -> dict[str, Any]:

@@ -6,6 +6,7 @@ changing a scheme needs no code.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from decimal import Decimal
@@ -67,14 +68,20 @@ def available_schemes(template_dirs: Sequence[str | os.PathLike[str]] = ()) -> l
     return list(names)
 
 
+@functools.lru_cache(maxsize=64)
+def _read_scheme(path: str, _mtime_ns: int, _size: int) -> Scheme:
+    # Parsing YAML costs more than rendering a report, so a scheme file is read once per version of the file
+    # (its path, modification time and size are the key: an edited scheme is read again).
+    data, text, fmt = parse_text(Path(path).read_bytes(), path)
+    return structure({**data, "source": path} if isinstance(data, dict) else data, Scheme, path, text=text, fmt=fmt)
+
+
 def load_scheme(name: str, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> Scheme:
     """The scheme ``name`` from the first template folder that has it."""
     for folder in scheme_folders(template_dirs):
         path = folder / f"{name}.yaml"
         if path.is_file():
-            data, text, fmt = parse_text(path.read_bytes(), str(path))
-            scheme = structure({**data, "source": str(path)} if isinstance(data, dict) else data, Scheme, str(path),
-                               text=text, fmt=fmt)
-            return scheme
+            stat = path.stat()
+            return _read_scheme(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     known = "、".join(available_schemes(template_dirs)) or "（无）"
     raise DataError("scheme", [Problem("scheme", f"找不到评价方案“{name}”；可用：{known}")])

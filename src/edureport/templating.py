@@ -55,8 +55,20 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
         auto_reload=False,
     )
     env.filters.update(template_filters())
-    env.tests.update(rising=formatting.rising, falling=formatting.falling)
+    env.tests.update(rising=formatting.rising, falling=formatting.falling, template=_template_exists(env))
     return env
+
+
+def _template_exists(env: jinja2.Environment) -> Any:
+    """Jinja test ``name is template``: whether any template folder has that template (to include an optional
+    per-area template only when a user provides one)."""
+    def exists(name: str) -> bool:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
+    return exists
 
 
 @functools.lru_cache(maxsize=32)

@@ -6,8 +6,8 @@ its fonts in all four slots, because that is what decides the face in Word and W
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from copy import deepcopy
 
 from docx.shared import Length
 from lxml import etree
@@ -63,7 +63,7 @@ class _Writer:
             colour = self.p.color(role) if role.color != "text" else None
             proto = self._rpr_cache[key] = rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role),
                                                bold=role.bold, color=colour, size=size)
-        r.append(deepcopy(proto))
+        r.append(proto.__copy__())  # lxml copies the whole subtree
         text(r, value)
         return r
 
@@ -80,7 +80,7 @@ class _Writer:
         proto = self._ppr_cache.get(key)
         if proto is None:
             proto = self._ppr_cache[key] = ppr(None, merged)
-        p.append(deepcopy(proto))
+        p.append(proto.__copy__())
         return p
 
     def blank(self, count: int = 1, keep_next: bool = False) -> None:
@@ -414,9 +414,22 @@ _APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<Application>edureport</Application></Properties>')
 
 
+@functools.lru_cache(maxsize=8)
+def _profile_parts(profile: Profile) -> dict[str, bytes]:
+    """The parts that depend on the profile only (styles, settings, fonts, footers): built once per profile."""
+    return {
+        "word/styles.xml": serialize(_styles(profile)),
+        "word/settings.xml": serialize(_settings(profile)),
+        "word/fontTable.xml": serialize(_font_table(profile)),
+        "word/footer1.xml": serialize(_footer(profile, odd=True)),
+        "word/footer2.xml": serialize(_footer(profile, odd=False)),
+    }
+
+
 def write_docx(document: tree.Document, profile: Profile) -> bytes:
     """The .docx bytes for ``document`` laid out with ``profile``. Same input, same bytes."""
     body = serialize(_Writer(profile).build(document))
+    static = _profile_parts(profile)
     parts = {
         "[Content_Types].xml": package.content_types({
             "/word/document.xml": package.CT_MAIN, "/word/styles.xml": package.CT_STYLES,
@@ -431,11 +444,7 @@ def write_docx(document: tree.Document, profile: Profile) -> bytes:
             ("rIdStyles", package.RT_STYLES, "styles.xml"), ("rIdSettings", package.RT_SETTINGS, "settings.xml"),
             ("rIdFonts", package.RT_FONTS, "fontTable.xml"), ("rIdFooterOdd", package.RT_FOOTER, "footer1.xml"),
             ("rIdFooterEven", package.RT_FOOTER, "footer2.xml")]),
-        "word/styles.xml": serialize(_styles(profile)),
-        "word/settings.xml": serialize(_settings(profile)),
-        "word/fontTable.xml": serialize(_font_table(profile)),
-        "word/footer1.xml": serialize(_footer(profile, odd=True)),
-        "word/footer2.xml": serialize(_footer(profile, odd=False)),
+        **static,
         "docProps/core.xml": _CORE,
         "docProps/app.xml": _APP,
     }

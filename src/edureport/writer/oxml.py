@@ -43,7 +43,7 @@ def half_points(length: Length) -> str:
 
 def el(parent: etree._Element | None, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
     """Append (or create, when ``parent`` is None) a ``w:`` element with ``w:`` attributes."""
-    attrib = {qn(f"w:{k}") if ":" not in k else qn(k): v for k, v in (attrs or {}).items()}
+    attrib = {qn(f"w:{k}") if ":" not in k else qn(k): v for k, v in attrs.items()} if attrs else None
     if parent is None:
         return etree.Element(qn(tag), attrib, nsmap=NSMAP)
     return etree.SubElement(parent, qn(tag), attrib)
