@@ -63,7 +63,7 @@ class _Writer:
             colour = self.p.color(role) if role.color != "text" else None
             proto = self._rpr_cache[key] = rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role),
                                                bold=role.bold, color=colour, size=size)
-        r.append(proto.__copy__())  # lxml copies the whole subtree
+        r.append(proto.__copy__())  # type: ignore[attr-defined]  # lxml copies the whole subtree
         text(r, value)
         return r
 
@@ -80,7 +80,7 @@ class _Writer:
         proto = self._ppr_cache.get(key)
         if proto is None:
             proto = self._ppr_cache[key] = ppr(None, merged)
-        p.append(proto.__copy__())
+        p.append(proto.__copy__())  # type: ignore[attr-defined]
         return p
 
     def blank(self, count: int = 1, keep_next: bool = False) -> None:
