@@ -16,13 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
 
 
-def test_readme_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
     blocks = re.findall(r"```python\n(.*?)```", README, re.S)
     assert blocks
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})
+    namespace: dict[str, object] = {}
+    for block in blocks:  # one walk-through: later blocks use names from earlier ones
+        exec(compile(block, "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    comments = re.findall(r"^# (error .*)$", README, re.M)  # what the README says the code prints
+    assert comments and all(comment in printed for comment in comments)
     assert (tmp_path / "示例.docx").read_bytes()[:2] == b"PK"
     assert (tmp_path / "安岳.docx").exists()
 
