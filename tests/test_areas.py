@@ -215,3 +215,37 @@ def test_overriding_one_areas_statements_changes_only_those_sentences(tmp_path: 
         edureport.render_docx(report, template_dirs=[folder]))
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert len(changed) == 1 and "近视率为48.52%（较上年下降0.65个百分点）" in changed[0][1]
+
+
+def test_a_user_scheme_in_a_template_folder_needs_no_code(tmp_path: Path) -> None:
+    folder = tmp_path / "tpl"
+    (folder / "schemes").mkdir(parents=True)
+    (folder / "schemes" / "my-city-2025.yaml").write_text(
+        "name: 我市2025年评价方案\nskeleton: skeletons/practices.xml.j2\nareas:\n"
+        "  - {area: funding, heading: 经费投入}\n  - {area: party, heading: 党的领导}\n"
+        "headings: {practices: 工作成效}\nthresholds:\n"
+        "  equity.public_kindergarten_share: {label: 公办园在园幼儿占比, min: 55}\n", "utf-8")
+    report = edureport.loads_report(
+        "title: 报告\nyear: 2024\nscheme: my-city-2025\nareas:\n"
+        "  party: {paragraphs: [加强领导。]}\n"
+        "  funding: {total: {current: 100, previous: 90}, paragraphs: [[{figures: total}, 。]]}\n"
+        "  equity: {public_kindergarten_share: {current: 53.2}}\n")
+    data = edureport.render(report, template_dirs=[folder])
+    assert _texts(data.data)[1:4] == ["一、工作成效", "（一）经费投入。2024年一般公共预算教育经费100万元，比上年增长11.11%。",
+                                      "（二）党的领导。加强领导。"]
+    assert [f.message for f in data.findings] == ["公办园在园幼儿占比53.2，低于评价方案要求的55"]
+
+
+def test_json_numbers_are_exact_decimals() -> None:
+    report = edureport.loads_report('{"title": "x", "areas": {"equity": {"public_kindergarten_share": '
+                                    '{"current": 56.50}, "disparity_primary": 0.450}}}')
+    assert report.areas is not None and report.areas.equity is not None
+    assert report.areas.equity.public_kindergarten_share is not None
+    assert str(report.areas.equity.public_kindergarten_share.current) == "56.50"
+    assert str(report.areas.equity.disparity_primary) == "0.450"
+
+
+def test_a_float_from_code_is_refused_with_a_reason() -> None:
+    from edureport.errors import DataError
+    with pytest.raises(DataError, match="二进制浮点数"):
+        edureport.report_from_data({"title": "x", "areas": {"equity": {"disparity_primary": 0.45}}})

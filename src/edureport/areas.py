@@ -128,14 +128,12 @@ class Funding(Narrative):
         factory=dict, metadata=_label("各学段生均一般公共预算教育经费", "键为学段：学前、小学、初中、普通高中、中职；单位为元"))
     public_funds_standard: dict[Stage, Decimal] = attrs.field(
         factory=dict, metadata=_label("生均公用经费标准（元/生/年）"))
-    aid: Money | None = attrs.field(default=None, metadata=_label("学生资助资金"))
-    aid_recipients: Count | None = attrs.field(default=None, metadata=_label("资助学生人次"))
     supervision_budget: Money | None = attrs.field(default=None, metadata=_label("教育督导经费"))
 
 
 @attrs.frozen
 class Equity(Narrative):
-    """教育公平: 学前普及普惠, 义务教育优质均衡, 大班额, 特殊教育, 随迁子女, 学生资助."""
+    """教育公平: 学前普及普惠, 义务教育优质均衡, 大班额, 特殊教育 (残疾儿童入学), 随迁子女, 学生资助."""
 
     preschool_gross_enrollment: RatePair | None = attrs.field(default=None, metadata=_label("学前三年毛入园率（%）"))
     inclusive_kindergarten_coverage: RatePair | None = attrs.field(default=None,
@@ -148,6 +146,8 @@ class Equity(Narrative):
     disparity_junior: Decimal | None = attrs.field(default=None, metadata=_label("初中校际差异系数"))
     disabled_enrollment: RatePair | None = attrs.field(default=None, metadata=_label("适龄残疾儿童少年入学率（%）"))
     migrant_public_share: RatePair | None = attrs.field(default=None, metadata=_label("随迁子女公办学校就读比例（%）"))
+    aid: Money | None = attrs.field(default=None, metadata=_label("学生资助资金"))
+    aid_recipients: Count | None = attrs.field(default=None, metadata=_label("资助学生人次"))
 
 
 @attrs.frozen
