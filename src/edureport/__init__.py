@@ -12,12 +12,12 @@ b'PK'
 """
 
 from .checks import Finding, run_checks
-from .errors import DataError, EdureportError, LayoutError, Problem, TemplateError
+from .errors import DataError, EdureportError, LayoutError, OutputError, Problem, TemplateError
 from .load import load_report, loads_report, report_from_data
 from .model import Attachment, Colophon, DocNumber, Header, Report, Section, Signature, Table
 from .profile import Profile, load_profile
 from .quantities import AmountPair, Change, Count, Money, RatePair
-from .render import OutputError, Rendered, build_document, render, render_docx, render_to_path
+from .render import Rendered, build_document, render, render_docx, render_to_path
 from .schema import report_schema
 from .schemes import Scheme, load_scheme
 

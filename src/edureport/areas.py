@@ -15,6 +15,10 @@ from typing import Any, Literal
 import attrs
 
 from .errors import FieldValueError
+from .fields import label as _label
+from .fields import nonblank as _nonblank
+from .fields import percent
+from .fields import text as _text
 from .quantities import AmountPair, Count, Money, RatePair
 from .text import check_nonblank, check_text
 
@@ -30,25 +34,6 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
     "ecosystem": ("myopia",),
     "safety": ("three_full",),
 }
-
-
-def _label(zh: str, help_zh: str = "") -> dict[str, str]:
-    return {"zh": zh, "help": help_zh}
-
-
-def _text(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None:
-        try:
-            check_text(value)
-        except ValueError as e:
-            raise FieldValueError(attribute.name, str(e)) from None
-
-
-def _nonblank(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    try:
-        check_nonblank(value)
-    except ValueError as e:
-        raise FieldValueError(attribute.name, str(e)) from None
 
 
 @attrs.frozen
@@ -165,17 +150,11 @@ class Teachers(Narrative):
 class Safety(Narrative):
     """校园安全: the "三个100%" and incidents."""
 
-    guard_rate: Decimal | None = attrs.field(default=None, metadata=_label("专职保安配备率（%）"))
-    closed_management_rate: Decimal | None = attrs.field(default=None, metadata=_label("封闭化管理达标率（%）"))
-    alarm_link_rate: Decimal | None = attrs.field(default=None, metadata=_label("一键式报警和视频监控联网率（%）"))
+    guard_rate: Decimal | None = attrs.field(default=None, validator=percent, metadata=_label("专职保安配备率（%）"))
+    closed_management_rate: Decimal | None = attrs.field(default=None, validator=percent, metadata=_label("封闭化管理达标率（%）"))
+    alarm_link_rate: Decimal | None = attrs.field(default=None, validator=percent, metadata=_label("一键式报警和视频监控联网率（%）"))
     incidents: int | None = attrs.field(default=None, metadata=_label("安全责任事故数"))
 
-    @guard_rate.validator
-    @closed_management_rate.validator
-    @alarm_link_rate.validator
-    def _rate(self, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-        if value is not None and not Decimal(0) <= value <= Decimal(100):
-            raise FieldValueError(attribute.name, f"比率应在0到100之间（单位为%），实际是{value}")
 
 
 @attrs.frozen

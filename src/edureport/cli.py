@@ -15,10 +15,10 @@ import attrs
 
 from . import __version__
 from .checks import Finding, run_checks
-from .errors import DataError, EdureportError, LayoutError, TemplateError
+from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
 from .load import load_report
 from .profile import Profile, load_profile
-from .render import OutputError, render_to_path, write_atomic
+from .render import render_to_path, write_atomic
 from .schema import report_schema
 from .schemes import load_scheme
 

@@ -66,6 +66,14 @@ class LayoutError(EdureportError):
         super().__init__(f"版式错误：{message}")
 
 
+class OutputError(EdureportError):
+    """The output file could not be written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(f"无法写入 {path}：{reason}")
+
+
 class FieldValueError(ValueError):
     """Raised by model validators: ``path`` is relative to the object being validated (``rows[2][0]``), so the
     loader can join it to the object's own path. ``str()`` reads ``path: message`` for code that builds models."""

@@ -16,40 +16,16 @@ import attrs
 
 from .areas import Areas
 from .errors import FieldValueError
+from .fields import label as _label
+from .fields import nonblank as _nonblank
+from .fields import text as _text
+from .fields import texts as _texts
 from .text import check_nonblank, check_text
 
 #: Deepest heading level GB/T 9704 defines: 一、 （一） 1. （1）
 MAX_HEADING_LEVEL = 4
 
 Numbering = Literal["restart", "continue"]
-
-
-def _text(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None:
-        try:
-            check_text(value)
-        except ValueError as e:
-            raise FieldValueError(attribute.name, str(e)) from None
-
-
-def _nonblank(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    try:
-        check_nonblank(value)
-    except ValueError as e:
-        raise FieldValueError(attribute.name, str(e)) from None
-
-
-def _texts(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-    for i, item in enumerate(value):
-        try:
-            check_text(item)
-        except ValueError as e:
-            raise FieldValueError(f"{attribute.name}[{i}]", str(e)) from None
-
-
-def _label(zh: str, help_zh: str = "") -> dict[str, str]:
-    """Field metadata: the Chinese label and help that schemas, docs and messages show to bureau staff."""
-    return {"zh": zh, "help": help_zh}
 
 
 def _positive(_inst: Any, attribute: attrs.Attribute[Any], value: int) -> None:

@@ -7,8 +7,6 @@ straight-through "continue" numbering that some reports use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 _DIGITS = "〇一二三四五六七八九"
 _SMALL_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
 _BIG_UNITS = ((10**8, "亿"), (10**4, "万"))
@@ -85,6 +83,3 @@ class Counter:
             for deeper in range(level + 1, len(self._counts)):
                 self._counts[deeper] = 0
         return self._counts[level]
-
-    def numbers(self) -> Sequence[int]:
-        return tuple(self._counts[1:])

@@ -12,21 +12,12 @@ from typing import Any, Literal
 import attrs
 
 from .errors import FieldValueError
+from .fields import non_negative, percent
 
 MoneyUnit = Literal["元", "万元", "亿元"]
 MONEY_UNITS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 
 HUNDRED = Decimal(100)
-
-
-def _non_negative(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and value < 0:
-        raise FieldValueError(attribute.name, f"不能为负数（{value}）")
-
-
-def _percent(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and not Decimal(0) <= value <= HUNDRED:
-        raise FieldValueError(attribute.name, f"比率应在0到100之间（单位为%），实际是{value}")
 
 
 def _money_unit(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -66,7 +57,7 @@ def rate_change(current: Decimal, previous: Decimal) -> Change:
 class Money:
     """An amount of money with its unit (元 / 万元 / 亿元)."""
 
-    amount: Decimal = attrs.field(validator=_non_negative)
+    amount: Decimal = attrs.field(validator=non_negative)
     unit: MoneyUnit = attrs.field(default="万元", validator=_money_unit)
 
     def to(self, unit: MoneyUnit) -> Money:
@@ -79,8 +70,8 @@ class AmountPair:
     """An amount this year and last year (一般公共预算教育支出, 生均…). ``stated_change`` is the growth in percent as a
     source states it, for reports that give the growth but not last year's amount."""
 
-    current: Decimal | None = attrs.field(default=None, validator=_non_negative)
-    previous: Decimal | None = attrs.field(default=None, validator=_non_negative)
+    current: Decimal | None = attrs.field(default=None, validator=non_negative)
+    previous: Decimal | None = attrs.field(default=None, validator=non_negative)
     unit: MoneyUnit = attrs.field(default="万元", validator=_money_unit)
     stated_change: Decimal | None = None
 
@@ -97,8 +88,8 @@ class AmountPair:
 class RatePair:
     """A rate in percent this year and last year (近视率, 普惠性幼儿园覆盖率 …); changes are percentage points."""
 
-    current: Decimal | None = attrs.field(default=None, validator=_percent)
-    previous: Decimal | None = attrs.field(default=None, validator=_percent)
+    current: Decimal | None = attrs.field(default=None, validator=percent)
+    previous: Decimal | None = attrs.field(default=None, validator=percent)
     stated_change: Decimal | None = None  # in percentage points, as a source states it
 
     def change(self) -> Change | None:
@@ -113,5 +104,5 @@ class RatePair:
 class Count:
     """A counted or measured quantity with its measure word: 298 所, 89051 人次, 4.64 万平方米."""
 
-    value: Decimal = attrs.field(validator=_non_negative)
+    value: Decimal = attrs.field(validator=non_negative)
     measure: str = "个"

@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from .checks import Finding, run_checks
-from .errors import EdureportError
+from .errors import OutputError
 from .markup import parse_markup
 from .model import Report
 from .profile import Profile, load_profile
@@ -80,14 +80,6 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-class OutputError(EdureportError):
-    """The output file could not be written."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        super().__init__(f"无法写入 {path}：{reason}")
 
 
 def render_to_path(report: Report, path: str | os.PathLike[str], *, profile: Profile | None = None,

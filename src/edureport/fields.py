@@ -1,0 +1,57 @@
+"""attrs field validators and metadata shared by every data class (the report model, areas, quantities).
+
+A validator raises :class:`~edureport.errors.FieldValueError` with the field's name and a Chinese message, so the
+loader can report the full field path and code that builds objects directly gets the same message.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .errors import FieldValueError
+from .text import check_nonblank, check_text
+
+
+def label(zh: str, help_zh: str = "") -> dict[str, str]:
+    """Field metadata: the Chinese label and help that schemas, docs and messages show to bureau staff."""
+    return {"zh": zh, "help": help_zh}
+
+
+def text(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """Optional text that a document can hold (see :func:`~edureport.text.check_text`)."""
+    if value is not None:
+        try:
+            check_text(value)
+        except ValueError as e:
+            raise FieldValueError(attribute.name, str(e)) from None
+
+
+def nonblank(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Text that must show something."""
+    try:
+        check_nonblank(value)
+    except ValueError as e:
+        raise FieldValueError(attribute.name, str(e)) from None
+
+
+def texts(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    """A list of texts (paragraphs)."""
+    for i, item in enumerate(value):
+        try:
+            check_text(item)
+        except ValueError as e:
+            raise FieldValueError(f"{attribute.name}[{i}]", str(e)) from None
+
+
+def non_negative(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    if value is not None and value < 0:
+        raise FieldValueError(attribute.name, f"不能为负数（{value}）")
+
+
+def percent(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    """A rate in percent: 0 to 100."""
+    if value is not None and not Decimal(0) <= value <= Decimal(100):
+        raise FieldValueError(attribute.name, f"比率应在0到100之间（单位为%），实际是{value}")
