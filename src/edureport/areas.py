@@ -17,10 +17,10 @@ import attrs
 from .errors import FieldValueError
 from .fields import label as _label
 from .fields import nonblank as _nonblank
-from .fields import percent
+from .fields import nonblank_texts, percent
 from .fields import text as _text
 from .quantities import AmountPair, Count, Money, RatePair
-from .text import check_nonblank, check_text
+from .text import check_text
 
 Stage = Literal["学前", "小学", "初中", "普通高中", "中职"]
 STAGES: tuple[str, ...] = ("学前", "小学", "初中", "普通高中", "中职")
@@ -70,18 +70,11 @@ class Measure:
     title: str = attrs.field(validator=_nonblank, metadata=_label("标题", "不写编号"))
     paragraphs: tuple[Paragraph, ...] = attrs.field(default=(), converter=_paragraphs, validator=_check_parts,
                                                     metadata=_label("段落"))
-    points: tuple[str, ...] = attrs.field(default=(), converter=tuple, metadata=_label("分点", "写成“一是……；二是……。”"))
+    points: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=nonblank_texts,
+                                          metadata=_label("分点", "每项一句，生成“一是……；二是……。”"))
     measures: tuple[Measure, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级举措"))
     run_in: bool = attrs.field(default=True, metadata=_label("标题与正文同段"))
     numbering: Literal["restart", "continue"] = attrs.field(default="restart", metadata=_label("下级编号方式"))
-
-    @points.validator
-    def _check_points(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-        for i, point in enumerate(value):
-            try:
-                check_nonblank(point)
-            except ValueError as e:
-                raise FieldValueError(f"points[{i}]", str(e)) from None
 
 
 

@@ -6,6 +6,7 @@ loader can report the full field path and code that builds objects directly gets
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -39,9 +40,18 @@ def nonblank(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 def texts(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     """A list of texts (paragraphs)."""
+    _each(attribute, value, check_text)
+
+
+def nonblank_texts(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    """A list of texts each of which shows something (title lines, enumerated points)."""
+    _each(attribute, value, check_nonblank)
+
+
+def _each(attribute: attrs.Attribute[Any], value: tuple[str, ...], check: Callable[[str], str]) -> None:
     for i, item in enumerate(value):
         try:
-            check_text(item)
+            check(item)
         except ValueError as e:
             raise FieldValueError(f"{attribute.name}[{i}]", str(e)) from None
 

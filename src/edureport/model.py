@@ -18,9 +18,10 @@ from .areas import Areas
 from .errors import FieldValueError
 from .fields import label as _label
 from .fields import nonblank as _nonblank
+from .fields import nonblank_texts as _nonblank_texts
 from .fields import text as _text
 from .fields import texts as _texts
-from .text import check_nonblank, check_text
+from .text import check_text
 
 #: Deepest heading level GB/T 9704 defines: 一、 （一） 1. （1）
 MAX_HEADING_LEVEL = 4
@@ -205,11 +206,7 @@ class Report:
     def _check_title(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
         if not value:
             raise FieldValueError("title", "标题不能为空")
-        for i, line in enumerate(value):
-            try:
-                check_nonblank(line)
-            except ValueError as e:
-                raise FieldValueError(f"title[{i}]", str(e)) from None
+        _nonblank_texts(self, attribute, value)
 
     @sections.validator
     def _check_depth(self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]) -> None:
