@@ -11,7 +11,7 @@ import attrs
 from .areas import STAGE_NAMES, STAGES, Funding
 from .formatting import growth, number
 from .model import Report
-from .quantities import AmountPair, RatePair
+from .quantities import AmountPair, Money, RatePair
 from .schemes import Scheme
 
 Severity = Literal["error", "warning", "info"]
@@ -22,9 +22,13 @@ MAGNITUDE = Decimal(100)
 
 @attrs.frozen
 class Finding:
+    """One problem: how serious, where (field path), what; for text problems also the offending text and a fix."""
+
     severity: Severity
     path: str
     message: str
+    text: str = ""
+    fix: str = ""
 
 
 def two_no_decrease(funding: Funding, base: str = "areas.funding") -> list[Finding]:
@@ -97,6 +101,37 @@ def thresholds(report: Report, scheme: Scheme) -> list[Finding]:
     return findings
 
 
+def consistency(report: Report) -> list[Finding]:
+    """Figures that contradict each other: a part larger than the whole, one figure repeated for two stages."""
+    areas = report.areas
+    findings: list[Finding] = []
+    if areas is None:
+        return findings
+    total = areas.funding.total if areas.funding else None
+    if total is not None and total.current is not None:
+        whole = Money(total.current, total.unit)
+        parts = [("areas.equity.aid", "学生资助资金", areas.equity.aid if areas.equity else None),
+                 ("areas.funding.supervision_budget", "教育督导经费",
+                  areas.funding.supervision_budget if areas.funding else None)]
+        for path, label, part in parts:
+            if part is not None and part.to(whole.unit).amount > whole.amount:
+                findings.append(Finding("error", path, f"{label}{number(part.amount)}{part.unit}大于一般公共预算教育经费"
+                                        f"{number(whole.amount)}{whole.unit}，疑似单位或小数点错误"))
+    if areas.funding is not None:
+        seen: dict[Decimal, str] = {}
+        for stage in STAGES:
+            pair = areas.funding.per_student.get(stage)  # type: ignore[call-overload]
+            if pair is None or pair.current is None:
+                continue
+            if pair.current in seen:
+                findings.append(Finding("warning", f"areas.funding.per_student.{stage}.current",
+                                        f"{STAGE_NAMES[stage]}与{STAGE_NAMES[seen[pair.current]]}的生均一般公共预算教育经费"
+                                        f"同为{number(pair.current)}元，请核实"))
+            else:
+                seen[pair.current] = stage
+    return findings
+
+
 def run_checks(report: Report, scheme: Scheme | None = None) -> list[Finding]:
     """All computed checks, in a stable order."""
     if report.areas is None:
@@ -108,6 +143,7 @@ def run_checks(report: Report, scheme: Scheme | None = None) -> list[Finding]:
         findings.append(Finding("warning", "areas.equity.large_classes",
                                 f"仍有{report.areas.equity.large_classes}个56人及以上的大班额班级"))
     findings += magnitudes(report)
+    findings += consistency(report)
     if scheme is not None:
         findings += thresholds(report, scheme)
     return findings

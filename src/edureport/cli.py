@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,13 +15,13 @@ from typing import TextIO
 import attrs
 
 from . import __version__
-from .checks import Finding, run_checks
+from .audit import audit_file
+from .checks import Finding
 from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
 from .load import load_report
 from .profile import Profile, load_profile
 from .render import render_to_path, write_atomic
 from .schema import report_schema
-from .schemes import load_scheme
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT = 0, 1, 2, 3, 4
 
@@ -57,17 +58,24 @@ _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def _print_findings(findings: Sequence[Finding], source: Path | str, stream: TextIO) -> None:
     for f in findings:
-        print(f"{_SEVERITY[f.severity]}：{source} 字段 {f.path}：{f.message}", file=stream)
+        where = f" 字段 {f.path}" if f.path else ""
+        detail = "".join(part for part in (f"（原文：{f.text}" if f.text else "",
+                                           f"；建议：{f.fix}" if f.fix else "", "）" if f.text else ""))
+        print(f"{_SEVERITY[f.severity]}：{source}{where}：{f.message}{detail}", file=stream)
 
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        report = load_report(args.data)
-        scheme = load_scheme(report.scheme, args.templates) if report.scheme else None
+        findings = audit_file(args.data, args.templates)
+    except OSError as e:
+        print(f"数据错误：{args.data}：无法读取文件：{e.strerror or e}", file=sys.stderr)
+        return EXIT_INPUT
     except (DataError, LayoutError) as e:
         print(e, file=sys.stderr)
         return EXIT_INPUT
-    findings = run_checks(report, scheme)
+    except TemplateError as e:
+        print(e, file=sys.stderr)
+        return EXIT_TEMPLATE
     if args.format == "json":
         payload = {"file": str(args.data), "findings": [attrs.asdict(f) for f in findings]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -149,6 +157,14 @@ def _render(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python from failing again at exit
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "render":
             return _render(args)
