@@ -71,8 +71,10 @@ def test_the_examples_findings_are_the_known_ones() -> None:
         report = edureport.load_report(path)
         scheme = load_scheme(report.scheme) if report.scheme else None
         found[path.stem] = [f.path for f in run_checks(report, scheme)]
-    # reference 001 reports 校际差异系数 0.53 and 0.47, above its scheme's 0.50 and 0.45
-    assert found == {"000-anyue-2024": [], "001-dianjiang-2022": ["areas.equity.disparity_primary",
+    # reference 001 reports 校际差异系数 0.53 and 0.47, above its scheme's 0.50 and 0.45, and the same per-student
+    # figure for 初中 and 小学 (kept in the example: only the finance bureau can say which is right)
+    assert found == {"000-anyue-2024": [], "001-dianjiang-2022": ["areas.funding.per_student.初中.current",
+                                                                  "areas.equity.disparity_primary",
                                                                   "areas.equity.disparity_junior"],
                      "004-nanan-2024": [], "showcase-full-format": []}
 
@@ -198,7 +200,8 @@ def test_check_command_reports_findings_as_text_and_json(tmp_path: Path, capsys:
     assert "字段 areas.equity.disparity_primary：小学校际差异系数0.53，高于评价方案要求的0.50" in capsys.readouterr().out
     assert main(["check", dianjiang, "--format", "json"]) == 1
     payload = json.loads(capsys.readouterr().out)
-    assert [f["path"] for f in payload["findings"]] == ["areas.equity.disparity_primary", "areas.equity.disparity_junior"]
+    assert [f["path"] for f in payload["findings"]] == ["areas.funding.per_student.初中.current",
+                                                         "areas.equity.disparity_primary", "areas.equity.disparity_junior"]
     assert main(["check", str(next(p for p in EXAMPLES if p.stem.startswith("showcase")))]) == 0
 
 

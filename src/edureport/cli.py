@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python from failing again at exit
+        sys.stdout = open(os.devnull, "w")  # keep Python from failing again when it flushes at exit
         return EXIT_OK
 
 
