@@ -31,7 +31,7 @@ def texts_of(report: edureport.Report) -> list[str]:
     out = []
     for block in build_document(report).blocks:
         if isinstance(block, Heading):
-            out.append(block.label + block.title + block.body)
+            out.append(block.label + block.title + "".join(r.text for r in block.body))
         elif isinstance(block, Paragraph):
             out.append("".join(r.text for r in block.runs))
     return out

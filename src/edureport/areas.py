@@ -25,7 +25,7 @@ from .text import check_text
 Stage = Literal["学前", "小学", "初中", "普通高中", "中职"]
 STAGES: tuple[str, ...] = ("学前", "小学", "初中", "普通高中", "中职")
 STAGE_NAMES = {"学前": "学前教育", "小学": "小学", "初中": "初中", "普通高中": "普通高中", "中职": "中职"}
-Status = Literal["已完成", "基本完成", "持续推进"]
+Status = Literal["待整改", "持续推进", "基本完成", "已完成"]
 
 #: Generated statements an area offers: area key → statement names.
 STATEMENTS: dict[str, tuple[str, ...]] = {
@@ -167,7 +167,8 @@ class RectificationItem:
     problem: str = attrs.field(validator=_nonblank, metadata=_label("问题"))
     actions: tuple[Paragraph, ...] = attrs.field(default=(), converter=_paragraphs, validator=_check_parts,
                                                  metadata=_label("整改情况"))
-    status: Status | None = attrs.field(default=None, metadata=_label("整改状态", "已完成、基本完成 或 持续推进"))
+    status: Status | None = attrs.field(default=None,
+                                        metadata=_label("整改状态", "待整改、持续推进、基本完成 或 已完成"))
 
 
 @attrs.frozen
@@ -205,20 +206,24 @@ class Areas:
     experience: Narrative | None = attrs.field(default=None, metadata=_label("经验做法"))
     problems: Narrative | None = attrs.field(default=None, metadata=_label("存在问题"))
     next_steps: Narrative | None = attrs.field(default=None, metadata=_label("下一步工作打算"))
+    feedback: tuple[str, ...] = attrs.field(
+        default=(), converter=tuple, validator=nonblank_texts,
+        metadata=_label("督导反馈问题", "上级评价反馈的问题；不在报告中显示，次年结转时转为整改事项"))
 
     def present(self) -> list[str]:
         """Keys of the areas this report has data for."""
-        return [key for key in AREA_KEYS if getattr(self, key) is not None]
+        return [key for key in AREA_KEYS if isinstance(getattr(self, key), Narrative)]
 
     def __attrs_post_init__(self) -> None:
         # a generated statement must belong to the area it is written in ({figures: myopia} only in ecosystem)
         for key in AREA_KEYS:
             area = getattr(self, key)
-            if area is not None:
+            if isinstance(area, Narrative):
                 _check_statements(area, key, STATEMENTS.get(key, ()))
 
 
-AREA_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Areas))
+#: the evaluation areas (every field of Areas but the feedback list, which is not a part of the report)
+AREA_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Areas) if a.name != "feedback")
 
 
 def _check_statements(node: Any, path: str, allowed: tuple[str, ...]) -> None:

@@ -27,7 +27,7 @@ def body_length(document: tree.Document) -> int:
     total = 0
     for block in document.blocks:
         if isinstance(block, tree.Heading):
-            total += len(_COUNTED.findall(block.label + block.title + block.body))
+            total += len(_COUNTED.findall(block.label + block.title + tree.plain(block.body)))
         elif isinstance(block, tree.Paragraph):
             total += sum(len(_COUNTED.findall(run.text)) for run in block.runs)
     return total

@@ -19,6 +19,7 @@ from .audit import audit_file
 from .checks import Finding
 from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
 from .load import load_report
+from .missing import MissingValuesError
 from .profile import Profile, load_profile
 from .render import render_to_path, write_atomic
 from .schema import report_schema
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--profile", help="自定义版式配置（YAML），覆盖内置 GB/T 9704-2012 配置中的对应项")
     render.add_argument("--templates", action="append", default=[], metavar="DIR",
                         help="自定义模板文件夹，优先于内置模板；可多次给出")
+    render.add_argument("--draft", action="store_true",
+                        help="生成草稿：缺少的内容显示为黄色底纹的【待填写：…】；不加时缺少内容则拒绝生成并列出")
     check = sub.add_parser("check", help="检查数据：两个只增不减、评价方案的指标要求、疑似单位错误等")
     check.add_argument("data", help="数据文件（YAML/JSON）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（json 供其他系统读取）")
@@ -134,8 +137,14 @@ def _render(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for index, (source, target) in enumerate(pairs, start=1):
         try:
-            findings = render_to_path(load_report(source), target, profile=profile, template_dirs=args.templates)
+            findings = render_to_path(load_report(source), target, profile=profile, template_dirs=args.templates,
+                                      draft=args.draft)
             _print_findings(findings, source, sys.stderr)
+        except MissingValuesError as e:
+            print(DataError(str(source), e.problems), file=sys.stderr)
+            print("提示：补齐以上内容后再生成；需要先看草稿时加 --draft", file=sys.stderr)
+            failures, worst = failures + 1, max(worst, EXIT_INPUT)
+            continue
         except (DataError, LayoutError) as e:
             print(e, file=sys.stderr)
             failures, worst = failures + 1, max(worst, EXIT_INPUT)

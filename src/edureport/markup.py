@@ -38,6 +38,25 @@ class _Builder:
             raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>")
         return (el.text or "").strip(_TEMPLATE_WS)
 
+    def runs(self, el: etree._Element, role: str = "body") -> tree.Runs:
+        """Text that may hold <fill> placeholders (a draft's values still to be filled in)."""
+        runs = []
+        if el.text and el.text.strip(_TEMPLATE_WS):
+            runs.append(tree.Run(el.text.strip(_TEMPLATE_WS) if not len(el) else el.text.lstrip(_TEMPLATE_WS), role))
+        for child in el:
+            if child.tag != "fill":
+                raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>（只允许 <fill>）")
+            runs.append(tree.Run(self.text(child), role, placeholder=True))
+            if child.tail:
+                tail = child.tail.rstrip(_TEMPLATE_WS) if child is el[-1] else child.tail
+                if tail:
+                    runs.append(tree.Run(tail, role))
+        return tuple(runs)
+
+    def child_runs(self, el: etree._Element, tag: str, role: str = "body") -> tree.Runs | None:
+        found = el.find(tag)
+        return None if found is None else self.runs(found, role)
+
     def child_text(self, el: etree._Element, tag: str) -> str | None:
         found = el.find(tag)
         return None if found is None else self.text(found)
@@ -83,13 +102,13 @@ class _Builder:
             copy_number=self.child_text(el, "copy-number"),
             secrecy=self.child_text(el, "secrecy"),
             urgency=self.child_text(el, "urgency"),
-            doc_number=self.child_text(el, "doc-number"),
+            doc_number=self.child_runs(el, "doc-number"),
             signer_label=None if signer is None else self.child_text(signer, "label"),
             signer_name=None if signer is None else self.child_text(signer, "name"),
         ))
 
     def paragraph(self, el: etree._Element) -> None:
-        self.blocks.append(tree.Paragraph((tree.Run(self.text(el)),)))
+        self.blocks.append(tree.Paragraph(self.runs(el)))
 
     def section(self, el: etree._Element, level: int, counter: Counter, parents: tuple[str, ...]) -> None:
         heading_el = el.find("heading")
@@ -104,9 +123,9 @@ class _Builder:
         run_in = el.get("run-in") == "true"
         rest = [c for c in self.children(el, {"heading", "p", "section", "table", "table-title"}) if c.tag != "heading"]
         if run_in:
-            body = ""
+            body: tree.Runs = ()
             if rest and rest[0].tag == "p":
-                body = self.text(rest.pop(0))
+                body = self.runs(rest.pop(0))
             if not title.endswith(("。", "？", "！", "?", "!")):
                 title += self.run_in_end
             self.blocks.append(tree.Heading(level, label, title, run_in=True, body=body))
@@ -132,7 +151,7 @@ class _Builder:
 
     def signature(self, el: etree._Element) -> None:
         list(self.children(el, {"issuer", "date"}))
-        date = self.child_text(el, "date")
+        date = self.child_runs(el, "date")
         if not date:
             raise self.fail(el, "<signature> 必须有 <date>")
         self.blocks.append(tree.Signature(date, self.child_text(el, "issuer"), el.get("seal") == "true"))
@@ -162,7 +181,8 @@ class _Builder:
     def colophon(self, el: etree._Element) -> None:
         list(self.children(el, {"cc", "printer", "print-date"}))
         printer = self.child_text(el, "printer") or ""
-        self.blocks.append(tree.Colophon(printer, self.child_text(el, "print-date") or "", self.child_text(el, "cc")))
+        self.blocks.append(tree.Colophon(printer, self.child_runs(el, "print-date", "colophon") or (),
+                                         self.child_text(el, "cc")))
 
 
 def parse_markup(markup: str, *, template: str = "report.xml.j2", level3_period: str = ".",

@@ -52,7 +52,8 @@ class DocNumber:
 
     organ: str = attrs.field(validator=_nonblank, metadata=_label("机关代字", "如：安府办"))
     year: int = attrs.field(validator=_year, metadata=_label("年份", "四位数字，如：2024"))
-    serial: int = attrs.field(validator=_positive, metadata=_label("发文顺序号", "不编虚位，不加“第”，如：7"))
+    serial: int | None = attrs.field(default=None, validator=attrs.validators.optional(_positive),
+                                     metadata=_label("发文顺序号", "不编虚位，不加“第”，如：7；草稿可暂不填"))
 
 
 _COPY_NUMBER = re.compile(r"[0-9]{6}")
@@ -158,7 +159,8 @@ class Signature:
     """署名 and 成文日期 (clause 7.3.5). ``seal``: laid out for a seal (date 4 characters from the right, issuer
     centred over it) or without one (issuer 2 characters from the right, date 2 characters further right)."""
 
-    date: _dt.date = attrs.field(metadata=_label("成文日期", "如 2024-06-05，显示为 2024年6月5日"))
+    date: _dt.date | None = attrs.field(default=None,
+                                        metadata=_label("成文日期", "如 2024-06-05，显示为 2024年6月5日；草稿可暂不填"))
     issuer: str | None = attrs.field(default=None, validator=_text, metadata=_label("署名（发文机关）"))
     seal: bool = attrs.field(default=False, metadata=_label("加盖印章"))
 
@@ -168,7 +170,7 @@ class Colophon:
     """版记 (clause 7.4): 抄送, 印发机关 and 印发日期 between rules at the bottom of the last page."""
 
     printer: str = attrs.field(validator=_nonblank, metadata=_label("印发机关"))
-    print_date: _dt.date = attrs.field(metadata=_label("印发日期"))
+    print_date: _dt.date | None = attrs.field(default=None, metadata=_label("印发日期", "草稿可暂不填"))
     cc: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_texts, metadata=_label("抄送机关"))
 
 

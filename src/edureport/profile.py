@@ -87,6 +87,7 @@ class Fonts:
 class Colors:
     text: str
     red: str
+    placeholder: str
 
 
 @attrs.frozen

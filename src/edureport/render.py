@@ -15,8 +15,9 @@ from pathlib import Path
 import attrs
 
 from .checks import Finding, run_checks
-from .errors import OutputError
+from .errors import OutputError, Problem
 from .markup import parse_markup
+from .missing import MissingValuesError, missing_values
 from .model import Report
 from .profile import Profile, load_profile
 from .schemes import load_scheme
@@ -41,32 +42,42 @@ class Rendered:
     findings: tuple[Finding, ...]
 
 
-def _document(report: Report, profile: Profile, template_dirs: TemplateDirs) -> tuple[Document, list[Finding]]:
+def _document(report: Report, profile: Profile, template_dirs: TemplateDirs,
+              draft: bool = True) -> tuple[Document, list[Finding]]:
+    if not draft and (missing := missing_values(report)):
+        raise MissingValuesError(missing)
     scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
     skeleton = report.template or (scheme.skeleton if scheme else "report.xml.j2")
     findings = run_checks(report, scheme)
     markup = render_markup(report, template_dirs, template_name=skeleton,
-                           context={"scheme": scheme, "findings": findings})
+                           context={"scheme": scheme, "findings": findings, "draft": draft})
     document = parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
                             run_in_end=profile.headings.run_in_end)
+    if not draft and (left := document.placeholders()):  # a template asked for a value no rule above knows of
+        raise MissingValuesError([Problem("", f"仍有待填写的内容：{text}") for text in left])
     return document, findings
 
 
-def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Document:
-    """Report → document tree (scheme and templates applied, headings numbered)."""
-    return _document(report, profile or default_profile(), template_dirs)[0]
+def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
+                   draft: bool = True) -> Document:
+    """Report → document tree (scheme and templates applied, headings numbered; missing values as placeholders
+    unless ``draft`` is False)."""
+    return _document(report, profile or default_profile(), template_dirs, draft)[0]
 
 
-def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> Rendered:
-    """Report → .docx bytes and the findings of the checks, in one pass."""
+def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
+           draft: bool = False) -> Rendered:
+    """Report → .docx bytes and the findings of the checks, in one pass. A final render (the default) raises
+    MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders."""
     profile = profile or default_profile()
-    document, findings = _document(report, profile, template_dirs)
+    document, findings = _document(report, profile, template_dirs, draft)
     return Rendered(write_docx(document, profile), tuple(findings))
 
 
-def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = ()) -> bytes:
+def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
+                draft: bool = False) -> bytes:
     """Report → .docx bytes. The same report, profile and templates always give the same bytes."""
-    return render(report, profile=profile, template_dirs=template_dirs).data
+    return render(report, profile=profile, template_dirs=template_dirs, draft=draft).data
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -83,10 +94,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def render_to_path(report: Report, path: str | os.PathLike[str], *, profile: Profile | None = None,
-                   template_dirs: TemplateDirs = ()) -> tuple[Finding, ...]:
+                   template_dirs: TemplateDirs = (), draft: bool = False) -> tuple[Finding, ...]:
     """Render and write atomically: on any error no file is created and an existing one is left untouched.
     Returns the findings of the checks."""
-    result = render(report, profile=profile, template_dirs=template_dirs)
+    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft)
     try:
         write_atomic(path, result.data)
     except OSError as e:

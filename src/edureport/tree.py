@@ -15,6 +15,15 @@ class Run:
 
     text: str
     role: str = "body"
+    #: a value still to be filled in (a draft's 【待填写：…】), shown highlighted
+    placeholder: bool = False
+
+
+Runs = tuple[Run, ...]
+
+
+def plain(runs: Runs) -> str:
+    return "".join(run.text for run in runs)
 
 
 @attrs.frozen
@@ -25,7 +34,7 @@ class HeaderBlock:
     copy_number: str | None = None
     secrecy: str | None = None
     urgency: str | None = None
-    doc_number: str | None = None
+    doc_number: Runs | None = None
     signer_label: str | None = None
     signer_name: str | None = None
 
@@ -55,7 +64,7 @@ class Heading:
     label: str
     title: str
     run_in: bool = False
-    body: str = ""
+    body: Runs = ()
 
 
 @attrs.frozen
@@ -70,7 +79,7 @@ class AttachmentNotes:
 class Signature:
     """署名 and 成文日期 (clause 7.3.5)."""
 
-    date: str
+    date: Runs
     issuer: str | None = None
     seal: bool = False
 
@@ -109,7 +118,7 @@ class Colophon:
     """版记 (clause 7.4)."""
 
     printer: str
-    date: str
+    date: Runs
     cc: str | None = None
 
 
@@ -123,3 +132,12 @@ class Document:
 
     def headings(self) -> tuple[Heading, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Heading))
+
+    def placeholders(self) -> list[str]:
+        """Texts of the values still to be filled in, in document order."""
+        found = []
+        for block in self.blocks:
+            for value in attrs.astuple(block, recurse=False):
+                runs = value if isinstance(value, tuple) else ()
+                found += [r.text for r in runs if isinstance(r, Run) and r.placeholder]
+        return found

@@ -42,7 +42,7 @@ class _Writer:
         self.indent2 = profile.chars(profile.indents.first_line)
         # set while writing the blocks that must share a page with what follows (the text before a signature)
         self.keep_with_next = False
-        self._rpr_cache: dict[tuple[str, Length | None], etree._Element] = {}
+        self._rpr_cache: dict[tuple[str, Length | None, bool], etree._Element] = {}
         self._ppr_cache: dict[str, etree._Element] = {}
 
     # --- runs and paragraphs ---------------------------------------------------------------------------------
@@ -52,20 +52,25 @@ class _Writer:
         return r
 
     def run(self, paragraph: etree._Element, value: str, role_name: str, *,
-            size: Length | None = None) -> etree._Element:
+            size: Length | None = None, placeholder: bool = False) -> etree._Element:
         r = el(paragraph, "w:r")
-        key = (role_name, size)
+        key = (role_name, size, placeholder)
         proto = self._rpr_cache.get(key)
         if proto is None:
             # Runs of one role share their properties: build them once, then copy (building lxml elements one
             # by one was most of the render time)
             role = self.role(role_name)
             colour = self.p.color(role) if role.color != "text" else None
+            highlight = self.p.colors.placeholder if placeholder else None
             proto = self._rpr_cache[key] = rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role),
-                                               bold=role.bold, color=colour, size=size)
+                                               bold=role.bold, color=colour, size=size, highlight=highlight)
         r.append(proto.__copy__())  # type: ignore[attr-defined]  # lxml copies the whole subtree
         text(r, value)
         return r
+
+    def runs(self, paragraph: etree._Element, runs: tree.Runs, role: str | None = None) -> None:
+        for r in runs:
+            self.run(paragraph, r.text, role or r.role, placeholder=r.placeholder)
 
     def para(self, style: str, props: dict[str, dict[str, str] | list[etree._Element] | None] | None = None,
              parent: etree._Element | None = None) -> etree._Element:
@@ -111,14 +116,14 @@ class _Writer:
             # 上行文: number one character from the left, 签发人 one character from the right, on one line
             num = self.para("Normal", {"pBdr": rule, "tabs": [tab("right", Length(p.type_width - side))],
                                        "ind": {"left": twips(side), "firstLine": "0"}, "jc": {"val": "left"}})
-            self.run(num, b.doc_number or "", "body")
+            self.runs(num, b.doc_number or ())
             self.run(num, "\t", "body")
             self.run(num, b.signer_label or "签发人：", "body")
             self.run(num, b.signer_name, "signer_name")
         else:
             num = self.para("Normal", {"pBdr": rule, "jc": {"val": "center"}})
             if b.doc_number:
-                self.run(num, b.doc_number, "body")
+                self.runs(num, b.doc_number)
         self.blank(p.header_block.lines_before_title)
 
     def title(self, b: tree.Title) -> None:
@@ -133,17 +138,14 @@ class _Writer:
         self.run(self.para("Normal", {"jc": {"val": "left"}}), b.text, "body")
 
     def paragraph(self, b: tree.Paragraph) -> None:
-        para = self.para("BodyText")
-        for r in b.runs:
-            self.run(para, r.text, r.role)
+        self.runs(self.para("BodyText"), b.runs)
 
     def heading(self, b: tree.Heading) -> None:
         role = f"heading{b.level}"
         if b.run_in:
             para = self.para("BodyText", {"outlineLvl": {"val": str(b.level - 1)}})
             self.run(para, b.label + b.title, role)
-            if b.body:
-                self.run(para, b.body, "body")
+            self.runs(para, b.body)
         else:
             para = self.para(f"Heading{b.level}", {"outlineLvl": {"val": str(b.level - 1)}})
             self.run(para, b.label + b.title, role)
@@ -163,7 +165,7 @@ class _Writer:
 
     def signature(self, b: tree.Signature) -> None:
         p, s, body = self.p, self.p.signature, self.role("body")
-        date_w = text_width(b.date, body, p)
+        date_w = text_width(tree.plain(b.date), body, p)
         if b.seal:
             # 7.3.5.1: date 4 characters from the right; issuer centred over the date
             self.blank(s.seal_lines_before, keep_next=True)
@@ -173,8 +175,8 @@ class _Writer:
                 right = Length(max(0, date_right + (date_w - issuer_w) // 2))
                 self.run(self.para("Normal", {"keepNext": None, "ind": {"right": twips(right), "firstLine": "0"},
                                               "jc": {"val": "right"}}), b.issuer, "body")
-            self.run(self.para("Normal", {"ind": {"right": twips(date_right), "firstLine": "0"},
-                                          "jc": {"val": "right"}}), b.date, "body")
+            self.runs(self.para("Normal", {"ind": {"right": twips(date_right), "firstLine": "0"},
+                                           "jc": {"val": "right"}}), b.date)
             return
         # 7.3.5.2: issuer 2 characters from the right; the date starts 2 characters right of the issuer's start
         self.blank(s.plain_lines_before, keep_next=True)
@@ -185,11 +187,11 @@ class _Writer:
                                           "jc": {"val": "right"}}), b.issuer, "body")
             start = p.type_width - issuer_right - issuer_w + p.chars(s.plain_date_shift)
             left = Length(max(0, min(start, p.type_width - date_w)))
-            self.run(self.para("Normal", {"ind": {"left": twips(left), "firstLine": "0"}, "jc": {"val": "left"}}),
-                     b.date, "body")
+            self.runs(self.para("Normal", {"ind": {"left": twips(left), "firstLine": "0"}, "jc": {"val": "left"}}),
+                      b.date)
         else:
-            self.run(self.para("Normal", {"ind": {"right": twips(issuer_right), "firstLine": "0"},
-                                          "jc": {"val": "right"}}), b.date, "body")
+            self.runs(self.para("Normal", {"ind": {"right": twips(issuer_right), "firstLine": "0"},
+                                           "jc": {"val": "right"}}), b.date)
 
     def note(self, b: tree.Note) -> None:
         self.run(self.para("BodyText"), b.text, "body")
@@ -260,7 +262,7 @@ class _Writer:
                                       "ind": {"left": twips(side)}}, parent=holder)
         self.run(para, b.printer, "colophon")
         self.run(para, "\t", "colophon")
-        self.run(para, b.date, "colophon")
+        self.runs(para, b.date, "colophon")
         rows.append(para)
         rule_allowance = 2 * c.outer_rule + c.inner_rule
         height = Length(len(rows) * c.line_height + rule_allowance)

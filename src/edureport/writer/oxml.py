@@ -59,7 +59,8 @@ def rfonts(parent: etree._Element, latin: str, east_asia: str) -> etree._Element
 
 
 def rpr(parent: etree._Element | None, *, latin: str, east_asia: str, bold: bool = False, color: str | None = None,
-        spacing: Length | None = None, size: Length | None = None, lang: bool = False) -> etree._Element:
+        spacing: Length | None = None, size: Length | None = None, highlight: str | None = None,
+        lang: bool = False) -> etree._Element:
     props = el(parent, "w:rPr")
     rfonts(props, latin, east_asia)
     if bold:
@@ -72,6 +73,8 @@ def rpr(parent: etree._Element | None, *, latin: str, east_asia: str, bold: bool
     if size is not None:
         el(props, "w:sz", {"val": half_points(size)})
         el(props, "w:szCs", {"val": half_points(size)})
+    if highlight is not None:
+        el(props, "w:highlight", {"val": highlight})
     if lang:
         el(props, "w:lang", {"val": "en-US", "eastAsia": "zh-CN", "bidi": "ar-SA"})
     return props
