@@ -22,6 +22,7 @@ from .load import load_report
 from .missing import MissingValuesError
 from .profile import Profile, load_profile
 from .render import render_to_path, write_atomic
+from .rollover import rollover_file
 from .schema import report_schema
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT = 0, 1, 2, 3, 4
@@ -51,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("data", help="数据文件（YAML/JSON）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（json 供其他系统读取）")
     check.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹（评价方案）")
+    roll = sub.add_parser("rollover", help="由上一年的数据生成下一年的数据草稿（保留注释和文字，数字移入“上年”）")
+    roll.add_argument("data", help="上一年的数据文件（YAML）")
+    roll.add_argument("--year", type=int, required=True, help="新的评价年度，如 2024")
+    roll.add_argument("-o", "--output", required=True, help="新数据文件（YAML）")
     schema = sub.add_parser("schema", help="输出数据格式的 JSON Schema")
     schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
     return parser
@@ -86,6 +91,33 @@ def _check(args: argparse.Namespace) -> int:
         _print_findings(findings, args.data, sys.stdout)
         print(f"共发现 {len(findings)} 个问题" if findings else "未发现问题")
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _rollover(args: argparse.Namespace) -> int:
+    source, target = Path(args.data), Path(args.output)
+    if target.resolve() == source.resolve():
+        print("命令行错误：新数据文件不能覆盖上一年的文件，请用 -o 指定另一个文件名", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        text, log = rollover_file(source, args.year)
+    except OSError as e:
+        print(f"数据错误：{source}：无法读取文件：{e.strerror or e}", file=sys.stderr)
+        return EXIT_INPUT
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as e:
+        print(f"无法写入 {target}：{e.strerror or e}", file=sys.stderr)
+        return EXIT_OUTPUT
+    print(f"已生成 {target}：{len(log.moved)} 项数字移入上年，清空 {len(log.cleared)} 项，新增整改事项 {len(log.added)} 项")
+    if log.stale_years:
+        print("以下文字仍写着旧的年份，请核对：")
+        for path, excerpt in log.stale_years:
+            print(f"  字段 {path}：…{excerpt}…")
+    print(f"补齐后生成正式文件；先看草稿：edureport render {target} -o 草稿.docx --draft")
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -181,6 +213,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _check(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "rollover":
+            return _rollover(args)
     except LayoutError as e:  # a bad --profile
         print(e, file=sys.stderr)
         return EXIT_INPUT

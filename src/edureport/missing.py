@@ -42,8 +42,9 @@ def missing_values(report: Report) -> list[Problem]:
     if report.colophon and report.colophon.print_date is None:
         problems.append(Problem("colophon.print_date", "缺少印发日期"))
     for path, figure in _figures(report.areas, "areas"):
-        if figure.current is None and figure.stated_change is None and figure.previous is not None:
-            problems.append(Problem(f"{path}.current", "缺少今年的数字（上年已填）"))
+        if figure.current is None and figure.stated_change is None:
+            known = "（上年已填）" if figure.previous is not None else ""
+            problems.append(Problem(f"{path}.current", f"缺少今年的数字{known}"))
     rectification = report.areas.rectification if report.areas else None
     if isinstance(rectification, Rectification):
         items = [(f"areas.rectification.items[{i}]", item) for i, item in enumerate(rectification.items)]
