@@ -38,10 +38,11 @@ _ENUMERATED = re.compile(r"[一二三四五六七八九十]+是")
 
 @attrs.define
 class RolloverLog:
-    """What happened to every value: ``moved`` (old path → new path), ``cleared`` and ``added`` paths, and text
-    fields that name the old year (for a person to review)."""
+    """What happened to every value: ``moved`` (old path → new path), ``renewed`` (the years, set from the new
+    year), ``cleared`` and ``added`` paths, and text fields that name the old year (for a person to review)."""
 
     moved: list[tuple[str, str]] = attrs.Factory(list)
+    renewed: list[str] = attrs.Factory(list)
     cleared: list[str] = attrs.Factory(list)
     added: list[str] = attrs.Factory(list)
     stale_years: list[tuple[str, str]] = attrs.Factory(list)
@@ -178,12 +179,13 @@ def rollover_text(text: str, year: int, source: str = "<数据>") -> tuple[str, 
         doc["year"] = year
     else:
         doc.insert(0, "year", year)
+    log.renewed.append("year")
     header = doc.get("header") or {}
     number = header.get("doc_number") if isinstance(header, dict) else None
     if number:
         offset = int(number["year"]) - old_year if old_year is not None else 1
         number["year"] = year + offset
-        log.moved.append(("header.doc_number.year", "header.doc_number.year"))
+        log.renewed.append("header.doc_number.year")
         _clear(number, "serial", "header.doc_number.serial", log)
     if doc.get("signature"):
         _clear(doc["signature"], "date", "signature.date", log)
