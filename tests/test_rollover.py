@@ -58,7 +58,7 @@ def test_every_figure_moves_to_last_year_and_this_year_is_left_to_fill(path: Pat
 @pytest.mark.parametrize("path", [p for p in EXAMPLES if not p.stem.startswith("showcase")],
                          ids=[p.stem for p in EXAMPLES if not p.stem.startswith("showcase")])
 def test_every_problem_becomes_a_rectification_item(path: Path) -> None:
-    old_text, new_text, log = rolled(path)
+    old_text, new_text, _ = rolled(path)
     old, new = edureport.loads_report(old_text), edureport.loads_report(new_text)
     assert old.areas and old.areas.problems and new.areas and new.areas.rectification
     items = new.areas.rectification.items

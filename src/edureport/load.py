@@ -22,6 +22,7 @@ from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .areas import STATEMENTS, FiguresRef, Paragraph, Part
@@ -306,13 +307,22 @@ def _yaml_decimal(loader: Any, node: Any) -> Decimal | str:
         return str(node.value)  # .inf, .nan: reported by the field's own hook, with its path
 
 
+class _DataConstructor(SafeConstructor):
+    """ruamel's safe constructor for report data. (add_constructor registers on the class, so these rules live in
+    a subclass of our own rather than on ruamel's shared classes.)"""
+
+
+# Dates stay strings so that a bad one (2024-13-01) is reported by the date hook with its field path.
+_DataConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+# Numbers with a fraction become exact decimals from their source text: 6.00 stays 6.00, 752.96 stays 752.96.
+_DataConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
+
+
 def _yaml_loader(typ: str) -> YAML:
     yaml = YAML(typ=typ, pure=True)
     yaml.allow_duplicate_keys = False
-    # Dates stay strings here so that a bad one (2024-13-01) is reported by the date hook with its field path.
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str)
-    # Numbers with a fraction become exact decimals from their source text: 6.00 stays 6.00, 752.96 stays 752.96.
-    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
+    if typ == "safe":
+        yaml.Constructor = _DataConstructor
     return yaml
 
 
@@ -355,7 +365,7 @@ def _locate(text: str, fmt: str, parts: Sequence[PathPart]) -> tuple[int | None,
         return None, None
     try:
         node = _yaml_loader("rt").load(text)
-    except YAMLError:  # pragma: no cover - the text parsed a moment ago
+    except (YAMLError, ValueError):  # e.g. a date that does not exist: positions are a courtesy, not a must
         return None, None
     line = col = None
     for part in parts:
