@@ -22,7 +22,7 @@ from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .areas import STATEMENTS, FiguresRef, Paragraph, Part
@@ -318,11 +318,17 @@ _DataConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.
 _DataConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
 
 
+class _PositionConstructor(RoundTripConstructor):
+    """Round-trip constructor used only to find a field's line; a date that does not exist must not stop it."""
+
+
+_PositionConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def _yaml_loader(typ: str) -> YAML:
     yaml = YAML(typ=typ, pure=True)
     yaml.allow_duplicate_keys = False
-    if typ == "safe":
-        yaml.Constructor = _DataConstructor
+    yaml.Constructor = _DataConstructor if typ == "safe" else _PositionConstructor
     return yaml
 
 
