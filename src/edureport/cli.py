@@ -8,7 +8,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,8 +18,10 @@ from . import __version__
 from .audit import audit_file
 from .checks import Finding
 from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
-from .load import load_report
+from .importer import import_docx, to_yaml
+from .load import load_report, loads_report
 from .missing import MissingValuesError
+from .model import Section
 from .profile import Profile, load_profile
 from .render import render_to_path, write_atomic
 from .rollover import rollover_file
@@ -56,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     roll.add_argument("data", help="上一年的数据文件（YAML）")
     roll.add_argument("--year", type=int, required=True, help="新的评价年度，如 2024")
     roll.add_argument("-o", "--output", required=True, help="新数据文件（YAML）")
+    imp = sub.add_parser("import", help="从已有的 Word 报告（.docx）恢复数据（YAML），便于结转到下一年")
+    imp.add_argument("docx", help="Word/WPS 保存的 .docx 报告")
+    imp.add_argument("-o", "--output", required=True, help="数据文件（YAML）")
     schema = sub.add_parser("schema", help="输出数据格式的 JSON Schema")
     schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
     return parser
@@ -118,6 +123,32 @@ def _rollover(args: argparse.Namespace) -> int:
             print(f"  字段 {path}：…{excerpt}…")
     print(f"补齐后生成正式文件；先看草稿：edureport render {target} -o 草稿.docx --draft")
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        result = import_docx(args.docx)
+        text = to_yaml(result, args.docx)
+        report = loads_report(text, args.output)  # what was recovered must load as report data
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        write_atomic(args.output, text.encode("utf-8"))
+    except OSError as e:
+        print(f"无法写入 {args.output}：{e.strerror or e}", file=sys.stderr)
+        return EXIT_OUTPUT
+    headings = sum(1 for section in report.sections for _ in _walk_sections(section))
+    print(f"已生成 {args.output}：{headings} 个标题，{len(result.notes)} 处需要核对")
+    for note in result.notes:
+        print(f"  请核对：{note}")
+    return EXIT_OK
+
+
+def _walk_sections(section: Section) -> Iterator[Section]:
+    yield section
+    for child in section.sections:
+        yield from _walk_sections(child)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -215,6 +246,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _schema(args)
         if args.command == "rollover":
             return _rollover(args)
+        if args.command == "import":
+            return _import(args)
     except LayoutError as e:  # a bad --profile
         print(e, file=sys.stderr)
         return EXIT_INPUT
