@@ -86,7 +86,7 @@ class _Numbering:
     """Labels Word draws from list numbering (w:numPr): the level is read from the number format and text."""
 
     def __init__(self, document: DocxDocument) -> None:
-        self.levels: dict[tuple[str, str], int] = {}
+        self.levels: dict[tuple[str, str], int] = {}  # (numId, ilvl) → heading level
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError):  # pragma: no cover - python-docx creates one when absent
@@ -103,7 +103,7 @@ class _Numbering:
                 level = _level_of_format(fmt.get(qn("w:val")) if fmt is not None else "",
                                          text.get(qn("w:val")) if text is not None else "")
                 if level:
-                    self.levels[(num.get(qn("w:numId")), lvl.get(qn("w:ilvl")))] = level
+                    self.levels[(str(num.get(qn("w:numId"))), str(lvl.get(qn("w:ilvl"))))] = level
 
     def level(self, paragraph: DocxParagraph) -> int | None:
         num = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -111,7 +111,8 @@ class _Numbering:
         if num is None or num_id is None:
             return None
         ilvl = num.find(qn("w:ilvl"))
-        return self.levels.get((num_id.get(qn("w:val")), ilvl.get(qn("w:val")) if ilvl is not None else "0"))
+        key = (str(num_id.get(qn("w:val"))), str(ilvl.get(qn("w:val"))) if ilvl is not None else "0")
+        return self.levels.get(key)
 
 
 def _level_of_format(fmt: str, text: str) -> int | None:
