@@ -12,6 +12,7 @@ import docx
 import pytest
 
 import edureport
+import edureport.missing
 from edureport.cli import main
 from edureport.load import parse_text
 from edureport.missing import MissingValuesError
@@ -193,3 +194,19 @@ def test_rollover_refuses_a_year_that_is_not_later_and_overwriting_the_input(tmp
     copy.write_text(source.read_text("utf-8"), "utf-8")
     assert main(["rollover", str(copy), "--year", "2024", "-o", str(copy)]) == 2
     assert copy.read_text("utf-8") == source.read_text("utf-8")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_each_rolled_over_example_renders_as_a_draft_and_check_lists_what_is_missing(path: Path,
+                                                                                   tmp_path: Path) -> None:
+    _, new_text, _ = rolled(path)
+    report = edureport.loads_report(new_text)
+    data = edureport.render_docx(report, draft=True)
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    missing = edureport.missing.missing_values(report)
+    assert missing and any("【待填写" in t for t in texts)
+    rolled_file = tmp_path / "next.yaml"
+    rolled_file.write_text(new_text, "utf-8")
+    from edureport.audit import audit_file
+    flagged = {f.path for f in audit_file(rolled_file) if f.message.endswith("正式生成前需补齐")}
+    assert flagged == {p.path for p in missing}

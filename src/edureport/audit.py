@@ -1,5 +1,5 @@
-"""Everything ``edureport check`` reports about a data file, in one pass: text lint on the raw data, the computed
-checks on the figures, values a final render needs but the data lacks, and the length guidance (about 5,000 字).
+"""Everything ``edureport check`` reports about a data file, in one pass: text lint on the raw data, values a final
+render needs but the data lacks, the computed checks on the figures, and the length guidance (about 5,000 字).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from . import tree
 from .checks import Finding, run_checks
 from .lint import lint_data
 from .load import parse_text, report_from_data
+from .missing import missing_values
 from .model import Report
 from .render import build_document
 from .schemes import load_scheme
@@ -36,7 +37,8 @@ def body_length(document: tree.Document) -> int:
 def audit_report(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Finding]:
     """Computed checks and length guidance for a loaded report."""
     scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
-    findings = run_checks(report, scheme)
+    findings = [Finding("warning", p.path, f"{p.message}，正式生成前需补齐") for p in missing_values(report)]
+    findings += run_checks(report, scheme)
     length = body_length(build_document(report, template_dirs=template_dirs))
     if length > LENGTH_GUIDANCE:
         findings.append(Finding("warning", "", f"正文约{length}字，超过约{LENGTH_GUIDANCE}字的篇幅要求"))
