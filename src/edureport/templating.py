@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import attrs
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -44,8 +45,34 @@ def bracket(text: str) -> str:
     return text if text.startswith("（") and text.endswith("）") else f"（{text}）"
 
 
+def _value_types() -> frozenset[type]:
+    """edureport's own frozen data classes: the objects templates read most."""
+    from . import areas, model, quantities, schemes
+    modules = (areas, model, quantities, schemes)
+    return frozenset(obj for module in modules for obj in vars(module).values()
+                     if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__)
+
+
+class ReportSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with a fast path for reading public attributes of edureport's own frozen value
+    classes (fields and side-effect-free methods, nothing that reaches Python internals). Every other attribute, and
+    every underscore name, still goes through the sandbox's full check."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._fast_types = _value_types()
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in self._fast_types and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = ReportSandbox(
         loader=jinja2.FileSystemLoader([*folders, str(packaged_templates())]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
