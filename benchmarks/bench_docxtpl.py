@@ -1,7 +1,8 @@
 """edureport against docxtpl on the same paragraphs: the largest example, rendered to .docx bytes in memory.
 
-Both run interleaved in one process (A, B, A, B, …) after a warm-up, so machine noise hits both alike; the script
-prints each tool's median and the ratio. The docxtpl template is the plainest fair one: a paragraph loop over the
+Both run interleaved in one process (A, B, A, B, …) after a warm-up, so machine noise hits both alike, with garbage
+collected between calls rather than inside them (as ``timeit`` does); the script prints each tool's median and the
+ratio. The docxtpl template is the plainest fair one: a paragraph loop over the
 same texts (it knows nothing of GB/T 9704, headings or numbering, so it does strictly less work).
 
     python benchmarks/bench_docxtpl.py [--rounds 40] [--example examples/000-anyue-2024.yaml]
@@ -10,6 +11,7 @@ same texts (it knows nothing of GB/T 9704, headings or numbering, so it does str
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import statistics
 import tempfile
@@ -75,9 +77,14 @@ def main() -> None:
         times: dict[str, list[float]] = {"edureport": [], "docxtpl": []}
         for _ in range(args.rounds):
             for name, fn in (("edureport", run_edureport), ("docxtpl", run_docxtpl)):
+                # as timeit does: collect garbage between calls, not inside one, so that a collection caused by
+                # one tool's garbage is not charged to whichever call happens to trigger it
+                gc.collect()
+                gc.disable()
                 start = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - start)
+                gc.enable()
 
     ours, theirs = statistics.median(times["edureport"]), statistics.median(times["docxtpl"])
     print(f"example: {Path(args.example).name}  ({len(paragraphs)} paragraphs, {args.rounds} interleaved rounds)")
