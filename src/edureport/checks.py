@@ -45,24 +45,24 @@ def two_no_decrease(funding: Funding, base: str = "areas.funding") -> list[Findi
     return findings
 
 
-def _pairs(node: object, path: str) -> list[tuple[str, AmountPair | RatePair | Decimal]]:
-    """Every figure below ``node``, with its field path."""
+def figures(node: object, path: str = "areas") -> list[tuple[str, AmountPair | RatePair | Decimal]]:
+    """Every figure below ``node`` (year-on-year pairs and single values), with its field path."""
     out: list[tuple[str, AmountPair | RatePair | Decimal]] = []
     if isinstance(node, (AmountPair, RatePair, Decimal)):
         return [(path, node)]
     if isinstance(node, dict):
         for key, value in node.items():
-            out += _pairs(value, f"{path}.{key}")
+            out += figures(value, f"{path}.{key}")
     elif attrs.has(type(node)):
         for field in attrs.fields(type(node)):  # type: ignore[arg-type]
-            out += _pairs(getattr(node, field.name), f"{path}.{field.name}")
+            out += figures(getattr(node, field.name), f"{path}.{field.name}")
     return out
 
 
 def magnitudes(report: Report) -> list[Finding]:
     """A figure 100 times larger or smaller than last year's is almost certainly a unit slip."""
     findings = []
-    for path, figure in _pairs(report.areas, "areas"):
+    for path, figure in figures(report.areas):
         if isinstance(figure, AmountPair) and figure.current and figure.previous:
             ratio = figure.current / figure.previous
             if ratio >= MAGNITUDE or ratio <= 1 / MAGNITUDE:
@@ -85,10 +85,10 @@ def _value(figure: AmountPair | RatePair | Decimal) -> Decimal | None:
 
 def thresholds(report: Report, scheme: Scheme) -> list[Finding]:
     """The scheme's bounds (普惠性幼儿园覆盖率 ≥ 80% …), checked against this year's figures."""
-    figures = dict(_pairs(report.areas, "areas"))
+    by_path = dict(figures(report.areas))
     findings = []
     for key, bound in scheme.thresholds.items():
-        figure = figures.get(f"areas.{key}")
+        figure = by_path.get(f"areas.{key}")
         value = None if figure is None else _value(figure)
         if value is None:
             continue

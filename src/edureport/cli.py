@@ -98,6 +98,14 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
+def _write(path: str | Path, text: str) -> None:
+    """Write a text output atomically; a failure is an OutputError (exit code 4)."""
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as e:
+        raise OutputError(str(path), e.strerror or str(e)) from None
+
+
 def _rollover(args: argparse.Namespace) -> int:
     source, target = Path(args.data), Path(args.output)
     if target.resolve() == source.resolve():
@@ -111,11 +119,7 @@ def _rollover(args: argparse.Namespace) -> int:
     except DataError as e:
         print(e, file=sys.stderr)
         return EXIT_INPUT
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as e:
-        print(f"无法写入 {target}：{e.strerror or e}", file=sys.stderr)
-        return EXIT_OUTPUT
+    _write(target, text)
     print(f"已生成 {target}：{len(log.moved)} 项数字移入上年，清空 {len(log.cleared)} 项，新增整改事项 {len(log.added)} 项")
     if log.stale_years:
         print("以下文字仍写着旧的年份，请核对：")
@@ -133,11 +137,7 @@ def _import(args: argparse.Namespace) -> int:
     except DataError as e:
         print(e, file=sys.stderr)
         return EXIT_INPUT
-    try:
-        write_atomic(args.output, text.encode("utf-8"))
-    except OSError as e:
-        print(f"无法写入 {args.output}：{e.strerror or e}", file=sys.stderr)
-        return EXIT_OUTPUT
+    _write(args.output, text)
     headings = sum(1 for section in report.sections for _ in _walk_sections(section))
     print(f"已生成 {args.output}：{headings} 个标题，{len(result.notes)} 处需要核对")
     for note in result.notes:
@@ -154,11 +154,7 @@ def _walk_sections(section: Section) -> Iterator[Section]:
 def _schema(args: argparse.Namespace) -> int:
     text = json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        try:
-            write_atomic(args.output, text.encode("utf-8"))
-        except OSError as e:
-            print(f"无法写入 {args.output}：{e.strerror or e}", file=sys.stderr)
-            return EXIT_OUTPUT
+        _write(args.output, text)
         print(f"已生成 {args.output}")
     else:
         sys.stdout.write(text)
@@ -251,6 +247,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     except LayoutError as e:  # a bad --profile
         print(e, file=sys.stderr)
         return EXIT_INPUT
+    except OutputError as e:
+        print(e, file=sys.stderr)
+        return EXIT_OUTPUT
     except EdureportError as e:  # pragma: no cover - every subclass is handled above
         print(e, file=sys.stderr)
         return EXIT_INPUT

@@ -22,6 +22,7 @@ from typing import Any
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -87,10 +88,9 @@ class _Numbering:
 
     def __init__(self, document: DocxDocument) -> None:
         self.levels: dict[tuple[str, str], int] = {}  # (numId, ilvl) → heading level
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):  # pragma: no cover - python-docx creates one when absent
-            return
+        if not any(rel.reltype == RT.NUMBERING for rel in document.part.rels.values()):
+            return  # no list numbering in this file (python-docx cannot create the part on read)
+        root = document.part.numbering_part.element
         abstract = {a.get(qn("w:abstractNumId")): a for a in root.findall(qn("w:abstractNum"))}
         for num in root.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))

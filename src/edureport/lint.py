@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import opencc
 
 from .checks import Finding
+from .load import leaves
 from .numbering import chinese_numeral
 
 CJK = "\u4e00-\u9fff"
@@ -50,18 +50,6 @@ def _excerpt(text: str, start: int, end: int, margin: int = 8) -> str:
 @functools.lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
-
-
-def _strings(node: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string in parsed data with its field path (the same paths the loader reports)."""
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, f"{path}[{i}]")
 
 
 def lint_text(path: str, text: str) -> list[Finding]:
@@ -129,7 +117,9 @@ def lint_data(data: Any) -> list[Finding]:
     """Findings for every text field of parsed report data; a rule broken several times in one field is reported
     once, with the first place and the count."""
     found: list[Finding] = []
-    for path, text in _strings(data, ""):
+    for path, text in leaves(data):
+        if not isinstance(text, str):
+            continue
         by_message: dict[str, list[Finding]] = {}
         for finding in lint_text(path, text):
             by_message.setdefault(finding.message, []).append(finding)

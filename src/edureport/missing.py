@@ -4,9 +4,8 @@ figures still to be filled in, rectification items without their 整改情况. A
 
 from __future__ import annotations
 
-import attrs
-
 from .areas import Rectification
+from .checks import figures
 from .errors import DataError, Problem
 from .model import Report
 from .quantities import AmountPair, RatePair
@@ -19,19 +18,6 @@ class MissingValuesError(DataError):
         super().__init__(source, problems)
 
 
-def _figures(node: object, path: str) -> list[tuple[str, AmountPair | RatePair]]:
-    if isinstance(node, (AmountPair, RatePair)):
-        return [(path, node)]
-    found: list[tuple[str, AmountPair | RatePair]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _figures(value, f"{path}.{key}")
-    elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):  # type: ignore[arg-type]
-            found += _figures(getattr(node, field.name), f"{path}.{field.name}")
-    return found
-
-
 def missing_values(report: Report) -> list[Problem]:
     """Each missing value as a Problem (field path, what is missing)."""
     problems = []
@@ -41,8 +27,8 @@ def missing_values(report: Report) -> list[Problem]:
         problems.append(Problem("signature.date", "缺少成文日期"))
     if report.colophon and report.colophon.print_date is None:
         problems.append(Problem("colophon.print_date", "缺少印发日期"))
-    for path, figure in _figures(report.areas, "areas"):
-        if figure.current is None and figure.stated_change is None:
+    for path, figure in figures(report.areas):
+        if isinstance(figure, (AmountPair, RatePair)) and figure.current is None and figure.stated_change is None:
             known = "（上年已填）" if figure.previous is not None else ""
             problems.append(Problem(f"{path}.current", f"缺少今年的数字{known}"))
     rectification = report.areas.rectification if report.areas else None

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -29,7 +28,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import areas as area_types
 from .errors import DataError, Problem
-from .load import loads_report
+from .load import leaves, loads_report
 from .quantities import AmountPair, RatePair
 
 _CARRIED_FIGURES = {"public_funds_standard"}  # standards, not this year's results
@@ -46,18 +45,6 @@ class RolloverLog:
     cleared: list[str] = attrs.Factory(list)
     added: list[str] = attrs.Factory(list)
     stale_years: list[tuple[str, str]] = attrs.Factory(list)
-
-
-def leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, scalar) for every scalar in parsed data, with the loader's path notation."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from leaves(value, f"{path}[{i}]")
-    else:
-        yield path, node
 
 
 def _yaml() -> YAML:
