@@ -11,15 +11,19 @@ Pipeline (one module per stage): :mod:`~edureport.load` → :mod:`~edureport.mod
 b'PK'
 """
 
+from .audit import audit_file, audit_report
 from .checks import Finding, run_checks
 from .errors import DataError, EdureportError, LayoutError, OutputError, Problem, TemplateError
 from .load import load_report, loads_report, report_from_data
+from .missing import MissingValuesError
 from .model import Attachment, Colophon, DocNumber, Header, Report, Section, Signature, Table
 from .profile import Profile, load_profile
 from .quantities import AmountPair, Change, Count, Money, RatePair
-from .render import Rendered, build_document, render, render_docx, render_to_path
+from .render import Rendered, build_document, render, render_docx, render_to_path, render_to_stream
+from .rollover import RolloverLog, rollover_file, rollover_text
 from .schema import report_schema
 from .schemes import Scheme, load_scheme
+from .templating import Limits
 
 __version__ = "0.1.0"
 
@@ -35,6 +39,8 @@ __all__ = [
     "Finding",
     "Header",
     "LayoutError",
+    "Limits",
+    "MissingValuesError",
     "Money",
     "OutputError",
     "Problem",
@@ -42,11 +48,14 @@ __all__ = [
     "RatePair",
     "Rendered",
     "Report",
+    "RolloverLog",
     "Scheme",
     "Section",
     "Signature",
     "Table",
     "TemplateError",
+    "audit_file",
+    "audit_report",
     "build_document",
     "load_profile",
     "load_report",
@@ -55,7 +64,10 @@ __all__ = [
     "render",
     "render_docx",
     "render_to_path",
+    "render_to_stream",
     "report_from_data",
     "report_schema",
+    "rollover_file",
+    "rollover_text",
     "run_checks",
 ]

@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 
@@ -21,7 +22,7 @@ from .missing import MissingValuesError, missing_values
 from .model import Report
 from .profile import Profile, load_profile
 from .schemes import load_scheme
-from .templating import render_markup
+from .templating import Limits, render_markup
 from .tree import Document
 from .writer import write_docx
 
@@ -42,14 +43,14 @@ class Rendered:
     findings: tuple[Finding, ...]
 
 
-def _document(report: Report, profile: Profile, template_dirs: TemplateDirs,
-              draft: bool = True) -> tuple[Document, list[Finding]]:
+def _document(report: Report, profile: Profile, template_dirs: TemplateDirs, draft: bool = True,
+              limits: Limits | None = None) -> tuple[Document, list[Finding]]:
     if not draft and (missing := missing_values(report)):
         raise MissingValuesError(missing)
     scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
     skeleton = report.template or (scheme.skeleton if scheme else "report.xml.j2")
     findings = run_checks(report, scheme)
-    markup = render_markup(report, template_dirs, template_name=skeleton,
+    markup = render_markup(report, template_dirs, template_name=skeleton, limits=limits,
                            context={"scheme": scheme, "findings": findings, "draft": draft})
     document = parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
                             run_in_end=profile.headings.run_in_end)
@@ -66,18 +67,29 @@ def build_document(report: Report, *, profile: Profile | None = None, template_d
 
 
 def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
-           draft: bool = False) -> Rendered:
+           draft: bool = False, limits: Limits | None = None) -> Rendered:
     """Report → .docx bytes and the findings of the checks, in one pass. A final render (the default) raises
-    MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders."""
+    MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders.
+    ``limits`` bounds the templates' run time and output (defaults: :class:`~edureport.templating.Limits`)."""
     profile = profile or default_profile()
-    document, findings = _document(report, profile, template_dirs, draft)
+    document, findings = _document(report, profile, template_dirs, draft, limits)
     return Rendered(write_docx(document, profile), tuple(findings))
 
 
 def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
-                draft: bool = False) -> bytes:
+                draft: bool = False, limits: Limits | None = None) -> bytes:
     """Report → .docx bytes. The same report, profile and templates always give the same bytes."""
-    return render(report, profile=profile, template_dirs=template_dirs, draft=draft).data
+    return render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits).data
+
+
+def render_to_stream(report: Report, stream: BinaryIO, *, profile: Profile | None = None,
+                     template_dirs: TemplateDirs = (), draft: bool = False,
+                     limits: Limits | None = None) -> tuple[Finding, ...]:
+    """Render and write the .docx to a binary stream (an HTTP response, an in-memory buffer). Nothing is written
+    when rendering fails. Returns the findings of the checks."""
+    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits)
+    stream.write(result.data)
+    return result.findings
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -94,10 +106,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def render_to_path(report: Report, path: str | os.PathLike[str], *, profile: Profile | None = None,
-                   template_dirs: TemplateDirs = (), draft: bool = False) -> tuple[Finding, ...]:
+                   template_dirs: TemplateDirs = (), draft: bool = False,
+                   limits: Limits | None = None) -> tuple[Finding, ...]:
     """Render and write atomically: on any error no file is created and an existing one is left untouched.
     Returns the findings of the checks."""
-    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft)
+    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits)
     try:
         write_atomic(path, result.data)
     except OSError as e:

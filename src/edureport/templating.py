@@ -8,9 +8,11 @@ Every template failure becomes a :class:`~edureport.errors.TemplateError` naming
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import attrs
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
 from . import formatting
 from .errors import TemplateError
@@ -53,14 +55,75 @@ def _value_types() -> frozenset[type]:
                      if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__)
 
 
+@attrs.frozen
+class Limits:
+    """What one template render may take: wall-clock seconds and bytes of output. A template that loops forever or
+    produces an absurd amount of output is stopped with a TemplateError naming the template and line."""
+
+    seconds: float = 30.0
+    output_bytes: int = 64 * 1024 * 1024
+
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("edureport_template_deadline", default=float("inf"))
+_BIG = 1_000_000  # characters or items one * may produce
+
+
+class TemplateLimitError(SecurityError):
+    """A template went past a limit (time, output size, size of one value)."""
+
+
+def _check_deadline() -> None:
+    if time.monotonic() > _deadline.get():
+        raise TemplateLimitError("模板运行超时，已停止（可能是死循环）")
+
+
+class _TimedRange:
+    """``range`` for templates: the sandbox's size limit, and the time limit checked while it is iterated (a loop
+    whose body does nothing would otherwise never be interrupted)."""
+
+    def __init__(self, *args: int) -> None:
+        self._range = range(*args)
+        if len(self._range) > MAX_RANGE:
+            raise TemplateLimitError(f"range 过大（超过{MAX_RANGE}项）")
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __getitem__(self, index: int) -> int:
+        return self._range[index]
+
+    def __iter__(self) -> Iterator[int]:
+        for i, value in enumerate(self._range):
+            if not i % 1024:
+                _check_deadline()
+            yield value
+
+
 class ReportSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with a fast path for reading public attributes of edureport's own frozen value
-    classes (fields and side-effect-free methods, nothing that reaches Python internals). Every other attribute, and
-    every underscore name, still goes through the sandbox's full check."""
+    """Jinja's immutable sandbox, with limits (time, output, the size one ``*`` or ``**`` may produce) and a fast
+    path for reading public attributes of edureport's own frozen value classes (fields and side-effect-free methods,
+    nothing that reaches Python internals). Every other attribute, and every underscore name, still goes through the
+    sandbox's full check."""
+
+    intercepted_binops = frozenset(["*", "**"])
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._fast_types = _value_types()
+        self.globals["range"] = _TimedRange
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > _BIG:
+                    raise TemplateLimitError(f"重复生成的内容过大（{len(seq)}×{n}）")
+        if operator == "**" and isinstance(right, int) and abs(right) > 256:
+            raise TemplateLimitError(f"乘方的指数过大（{right}）")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's signature
+        _check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in self._fast_types and not attribute.startswith("_"):
@@ -116,7 +179,8 @@ def _template_frame(tb: TracebackType | None, names: set[str]) -> tuple[str | No
 
 
 def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = (), *,
-                  template_name: str = "report.xml.j2", context: dict[str, Any] | None = None) -> str:
+                  template_name: str = "report.xml.j2", context: dict[str, Any] | None = None,
+                  limits: Limits | None = None) -> str:
     """Render ``report`` with the skeleton ``template_name`` to report markup (a string of XML). ``context`` adds
     variables (the scheme, the findings of the checks)."""
     folders = tuple(str(Path(d).resolve()) for d in template_dirs)
@@ -124,9 +188,21 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
         if not Path(folder).is_dir():
             raise TemplateError("模板文件夹不存在", folder, None)
     env = _cached_environment(folders)
+    limits = limits or Limits()
+    token = _deadline.set(time.monotonic() + limits.seconds)
     try:
         template = env.get_template(template_name)
-        return template.render(report=report, **(context or {}))
+        size = 0
+        chunks = []
+        for chunk in template.generate(report=report, **(context or {})):
+            size += len(chunk)
+            if size > limits.output_bytes:
+                raise TemplateLimitError(f"模板输出超过{limits.output_bytes // (1024 * 1024)} MB，已停止")
+            chunks.append(chunk)
+        return "".join(chunks)
+    except TemplateLimitError as e:
+        filename, line = _template_frame(e.__traceback__, set())
+        raise TemplateError(str(e), filename or template_name, line) from None
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(f"模板语法错误：{e.message}", e.filename or e.name, e.lineno) from None
     except jinja2.TemplateNotFound as e:
@@ -138,11 +214,16 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
     except jinja2.UndefinedError as e:
         filename, line = _template_frame(e.__traceback__, set())
         raise TemplateError(f"模板引用了不存在的变量或字段：{e.message}", filename, line) from None
-    except Exception as e:
+    except RecursionError as e:
+        filename, line = _template_frame(e.__traceback__, set())
+        raise TemplateError("模板递归过深，已停止", filename or template_name, line) from None
+    except Exception as e:  # any other failure inside a template is the template's error
         filename, line = _template_frame(e.__traceback__, set())
         if filename is None:
             raise
         raise TemplateError(f"模板运行出错：{type(e).__name__}: {e}", filename, line) from None
+    finally:
+        _deadline.reset(token)
 
 
 def template_filters() -> dict[str, Any]:
