@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+
+from edureport.convert import docx_to_pdf
 
 FONTS_CONF = Path(__file__).parent / "rendering" / "fonts.conf"
 
@@ -25,19 +26,9 @@ def missing_tools() -> list[str]:
     return [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
 
 
-def convert_to_pdf(docx_files: Sequence[Path], outdir: Path, timeout: float = 300) -> list[Path]:
-    """Convert with one LibreOffice start and a private user profile (concurrent LibreOffices lock a shared one)."""
-    with tempfile.TemporaryDirectory(prefix="edureport-lo-") as profile:
-        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)],
-            check=True, env=env, timeout=timeout, capture_output=True)
-    pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
-    for pdf in pdfs:
-        if not pdf.exists():
-            raise RuntimeError(f"LibreOffice did not produce {pdf}")
-    return pdfs
+def convert_to_pdf(docx_files: Sequence[Path], outdir: Path) -> list[Path]:
+    """edureport's own LibreOffice conversion, with the official fonts mapped to the free stand-ins."""
+    return docx_to_pdf(docx_files, outdir, environment={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)})
 
 
 @dataclass

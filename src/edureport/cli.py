@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import TextIO
 
 import attrs
+from tqdm import tqdm
 
 from . import __version__
 from .audit import audit_file
+from .batch import Job, Outcome, convert_all, default_workers, output_names, run
 from .checks import Finding
 from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
 from .importer import import_docx, to_yaml
-from .load import load_report, loads_report
-from .missing import MissingValuesError
+from .load import loads_report
 from .model import Section
-from .profile import Profile, load_profile
-from .render import render_to_path, write_atomic
+from .profile import load_profile
+from .render import write_atomic
 from .rollover import rollover_file
 from .schema import report_schema
 
@@ -50,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="自定义模板文件夹，优先于内置模板；可多次给出")
     render.add_argument("--draft", action="store_true",
                         help="生成草稿：缺少的内容显示为黄色底纹的【待填写：…】；不加时缺少内容则拒绝生成并列出")
+    render.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）")
+    render.add_argument("--html", action="store_true", help="同时生成用于网站公示的 HTML 网页")
+    batch = sub.add_parser("batch", help="批量生成：多个数据文件，多个进程同时处理，显示进度和汇总")
+    batch.add_argument("data", nargs="+", help="数据文件（YAML/JSON）")
+    batch.add_argument("-o", "--output", required=True, help="输出文件夹（不存在则创建）")
+    batch.add_argument("--jobs", type=int, default=default_workers(), help="同时处理的进程数（默认为处理器核数）")
+    for flag, text in (("--draft", "生成草稿"), ("--pdf", "同时生成 PDF"), ("--html", "同时生成 HTML")):
+        batch.add_argument(flag, action="store_true", help=text)
+    batch.add_argument("--profile", help="自定义版式配置（YAML）")
+    batch.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹")
     check = sub.add_parser("check", help="检查数据：两个只增不减、评价方案的指标要求、疑似单位错误等")
     check.add_argument("data", help="数据文件（YAML/JSON）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（json 供其他系统读取）")
@@ -161,66 +172,62 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _targets(data: Sequence[str], output: str) -> list[tuple[Path, Path]]:
-    out = Path(output)
-    if len(data) == 1 and not output.endswith(("/", "\\")) and not out.is_dir():
-        if out.suffix.lower() != ".docx":
-            raise _UsageError(f"输出文件应以 .docx 结尾：{output}")
-        return [(Path(data[0]), out)]
-    pairs: list[tuple[Path, Path]] = []
-    seen: dict[Path, Path] = {}
-    for name in data:
-        source = Path(name)
-        target = out / f"{source.stem}.docx"
-        if target in seen:
-            raise _UsageError(f"{seen[target]} 和 {source} 会写到同一个文件 {target}；请分开生成或改名")
-        seen[target] = source
-        pairs.append((source, target))
-    return pairs
+def _jobs(args: argparse.Namespace, many: bool) -> list[Job]:
+    sources = [Path(name) for name in args.data]
+    out = Path(args.output)
+    if not many and len(sources) == 1 and not args.output.endswith(("/", "\\")) and not out.is_dir():
+        if out.suffix.lower() not in (".docx", ".html"):
+            raise _UsageError(f"输出文件应以 .docx 或 .html 结尾：{args.output}")
+        targets = [out]
+    else:
+        targets = output_names(sources, out)
+        out.mkdir(parents=True, exist_ok=True)
+    return [Job(source, target, html=args.html, draft=args.draft, profile=args.profile,
+                template_dirs=tuple(args.templates)) for source, target in zip(sources, targets, strict=True)]
 
 
 class _UsageError(Exception):
     pass
 
 
-def _render(args: argparse.Namespace) -> int:
+def _render(args: argparse.Namespace, many: bool = False) -> int:
     try:
-        pairs = _targets(args.data, args.output)
+        if args.profile:
+            load_profile(args.profile)  # a bad profile is one message, not one per file
+        jobs = _jobs(args, many)
     except _UsageError as e:
         print(f"命令行错误：{e}", file=sys.stderr)
         return EXIT_INPUT
-    profile: Profile | None = load_profile(args.profile) if args.profile else None
-    if len(pairs) > 1:
-        pairs[0][1].parent.mkdir(parents=True, exist_ok=True)
-    failures = 0
-    worst = EXIT_OK
-    for index, (source, target) in enumerate(pairs, start=1):
-        try:
-            findings = render_to_path(load_report(source), target, profile=profile, template_dirs=args.templates,
-                                      draft=args.draft)
-            _print_findings(findings, source, sys.stderr)
-        except MissingValuesError as e:
-            print(DataError(str(source), e.problems), file=sys.stderr)
-            print("提示：补齐以上内容后再生成；需要先看草稿时加 --draft", file=sys.stderr)
-            failures, worst = failures + 1, max(worst, EXIT_INPUT)
-            continue
-        except (DataError, LayoutError) as e:
-            print(e, file=sys.stderr)
-            failures, worst = failures + 1, max(worst, EXIT_INPUT)
-            continue
-        except TemplateError as e:
-            print(e, file=sys.stderr)
-            failures, worst = failures + 1, max(worst, EXIT_TEMPLATE)
-            continue
-        except OutputError as e:
-            print(e, file=sys.stderr)
-            failures, worst = failures + 1, max(worst, EXIT_OUTPUT)
-            continue
-        prefix = f"[{index}/{len(pairs)}] " if len(pairs) > 1 else ""
-        print(f"{prefix}已生成 {target}")
-    if len(pairs) > 1:
-        print(f"共 {len(pairs)} 个：成功 {len(pairs) - failures} 个，失败 {failures} 个")
-    return worst
+    bar = tqdm(total=len(jobs), unit="份", desc="生成", file=sys.stderr, disable=None if many else True)
+
+    def progress(outcome: Outcome) -> None:
+        bar.update()
+        if not many:  # one line per file as it is done
+            if outcome.error:
+                print(outcome.error, file=sys.stderr)
+            else:
+                prefix = f"[{bar.n}/{len(jobs)}] " if len(jobs) > 1 else ""
+                print(f"{prefix}已生成 {outcome.target}")
+                _print_findings(outcome.findings, outcome.source, sys.stderr)
+
+    workers = args.jobs if many else 1
+    outcomes = run(jobs, workers=workers, progress=progress)
+    bar.close()
+    failed = [o for o in outcomes if o.error]
+    conversion_errors: list[str] = []
+    if args.pdf:
+        done = [Path(o.target) for o in outcomes if o.target and o.target.endswith(".docx")]
+        conversion_errors = convert_all(done, workers=workers)
+        for error in conversion_errors:
+            print(error, file=sys.stderr)
+    if len(jobs) > 1:
+        print(f"共 {len(jobs)} 个：成功 {len(jobs) - len(failed)} 个，失败 {len(failed)} 个")
+        if many:
+            for o in failed:
+                print(f"  失败：{o.source}：{o.error}")
+    if failed:
+        return EXIT_INPUT
+    return EXIT_OUTPUT if conversion_errors else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,6 +243,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "render":
             return _render(args)
+        if args.command == "batch":
+            if args.jobs < 1:
+                print("命令行错误：--jobs 至少为 1", file=sys.stderr)
+                return EXIT_INPUT
+            return _render(args, many=True)
         if args.command == "check":
             return _check(args)
         if args.command == "schema":

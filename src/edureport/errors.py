@@ -74,6 +74,14 @@ class OutputError(EdureportError):
         super().__init__(f"无法写入 {path}：{reason}")
 
 
+class ConversionError(EdureportError):
+    """A conversion to another format (PDF through LibreOffice) failed or is not available."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(f"转换错误：{message}")
+
+
 class FieldValueError(ValueError):
     """Raised by model validators: ``path`` is relative to the object being validated (``rows[2][0]``), so the
     loader can join it to the object's own path. ``str()`` reads ``path: message`` for code that builds models."""

@@ -175,6 +175,17 @@ class Colophon:
 
 
 @attrs.frozen
+class Notice:
+    """公示: the report is published on the government portal before submission; shown on the HTML page only."""
+
+    start: _dt.date = attrs.field(metadata=_label("公示开始日期"))
+    end: _dt.date = attrs.field(metadata=_label("公示结束日期"))
+    office: str = attrs.field(validator=_nonblank, metadata=_label("受理单位"))
+    phone: str | None = attrs.field(default=None, validator=_text, metadata=_label("联系电话"))
+    email: str | None = attrs.field(default=None, validator=_text, metadata=_label("电子邮箱"))
+
+
+@attrs.frozen
 class Report:
     """One report: everything from the 版头 to the 版记. ``title`` is one string, or a list of lines when the title
     breaks at a meaning boundary (clause 7.3.1)."""
@@ -196,6 +207,7 @@ class Report:
     scheme: str | None = attrs.field(default=None, validator=_text,
                                      metadata=_label("评价方案", "templates/schemes/ 中的方案名，决定评价重点的顺序、标题和报告结构"))
     areas: Areas | None = attrs.field(default=None, metadata=_label("评价重点（分领域数据）"))
+    notice: Notice | None = attrs.field(default=None, metadata=_label("公示信息", "只在网页（HTML）版本中显示"))
     template: str | None = attrs.field(default=None, validator=_text,
                                        metadata=_label("报告骨架模板", "省略时用评价方案的骨架，没有方案时用 report.xml.j2"))
 

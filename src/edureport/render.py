@@ -16,6 +16,7 @@ from typing import BinaryIO
 import attrs
 
 from .checks import Finding, run_checks
+from .convert import pdf_bytes
 from .errors import OutputError, Problem
 from .markup import parse_markup
 from .missing import MissingValuesError, missing_values
@@ -25,6 +26,7 @@ from .schemes import load_scheme
 from .templating import Limits, render_markup
 from .tree import Document
 from .writer import write_docx
+from .writer.html import write_html
 
 TemplateDirs = Sequence[str | os.PathLike[str]]
 
@@ -80,6 +82,20 @@ def render_docx(report: Report, *, profile: Profile | None = None, template_dirs
                 draft: bool = False, limits: Limits | None = None) -> bytes:
     """Report → .docx bytes. The same report, profile and templates always give the same bytes."""
     return render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits).data
+
+
+def render_html(report: Report, *, template_dirs: TemplateDirs = (), draft: bool = False,
+                limits: Limits | None = None) -> bytes:
+    """The report as a standalone HTML page for the government portal (公示), from the same document tree."""
+    document, _ = _document(report, default_profile(), template_dirs, draft, limits)
+    return write_html(document, notice=report.notice)
+
+
+def render_pdf(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
+               draft: bool = False, limits: Limits | None = None, seconds: float = 60.0) -> bytes:
+    """The report as PDF, converted by LibreOffice (ConversionError when it is not installed)."""
+    return pdf_bytes(render_docx(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits),
+                     seconds=seconds)
 
 
 def render_to_stream(report: Report, stream: BinaryIO, *, profile: Profile | None = None,
