@@ -13,13 +13,22 @@ b'PK'
 
 from .audit import audit_file, audit_report
 from .checks import Finding, run_checks
-from .errors import DataError, EdureportError, LayoutError, OutputError, Problem, TemplateError
+from .errors import ConversionError, DataError, EdureportError, LayoutError, OutputError, Problem, TemplateError
 from .load import load_report, loads_report, report_from_data
 from .missing import MissingValuesError
-from .model import Attachment, Colophon, DocNumber, Header, Report, Section, Signature, Table
+from .model import Attachment, Colophon, DocNumber, Header, Notice, Report, Section, Signature, Table
 from .profile import Profile, load_profile
 from .quantities import AmountPair, Change, Count, Money, RatePair
-from .render import Rendered, build_document, render, render_docx, render_to_path, render_to_stream
+from .render import (
+    Rendered,
+    build_document,
+    render,
+    render_docx,
+    render_html,
+    render_pdf,
+    render_to_path,
+    render_to_stream,
+)
 from .rollover import RolloverLog, rollover_file, rollover_text
 from .schema import report_schema
 from .schemes import Scheme, load_scheme
@@ -32,6 +41,7 @@ __all__ = [
     "Attachment",
     "Change",
     "Colophon",
+    "ConversionError",
     "Count",
     "DataError",
     "DocNumber",
@@ -42,6 +52,7 @@ __all__ = [
     "Limits",
     "MissingValuesError",
     "Money",
+    "Notice",
     "OutputError",
     "Problem",
     "Profile",
@@ -63,6 +74,8 @@ __all__ = [
     "loads_report",
     "render",
     "render_docx",
+    "render_html",
+    "render_pdf",
     "render_to_path",
     "render_to_stream",
     "report_from_data",
