@@ -72,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="从已有的 Word 报告（.docx）恢复数据（YAML），便于结转到下一年")
     imp.add_argument("docx", help="Word/WPS 保存的 .docx 报告")
     imp.add_argument("-o", "--output", required=True, help="数据文件（YAML）")
+    serve = sub.add_parser("serve", help="启动 HTTP 服务（需要 pip install edureport[server]）")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机）")
+    serve.add_argument("--port", type=int, default=8000, help="端口")
+    serve.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹")
     schema = sub.add_parser("schema", help="输出数据格式的 JSON Schema")
     schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
     return parser
@@ -160,6 +164,16 @@ def _walk_sections(section: Section) -> Iterator[Section]:
     yield section
     for child in section.sections:
         yield from _walk_sections(child)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .service import serve
+    except ImportError:
+        print("HTTP 服务需要额外的组件：请先运行 pip install \"edureport[server]\"", file=sys.stderr)
+        return EXIT_INPUT
+    serve(args.host, args.port, args.templates)
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -256,6 +270,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _rollover(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "serve":
+            return _serve(args)
     except LayoutError as e:  # a bad --profile
         print(e, file=sys.stderr)
         return EXIT_INPUT

@@ -1,0 +1,102 @@
+"""The HTTP service, through an in-process ASGI client."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import docx
+import jsonschema
+import pytest
+from starlette.testclient import TestClient
+
+import edureport
+from edureport.load import parse_text
+from edureport.service import create_app
+
+from .conftest import EXAMPLES
+from .pdfpages import missing_tools
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(max_body=256 * 1024))
+
+
+def example_json(name: str = "showcase") -> bytes:
+    path = next(p for p in EXAMPLES if p.stem.startswith(name))
+    data, _, _ = parse_text(path.read_bytes(), str(path))
+    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+
+
+JSON = {"content-type": "application/json"}
+
+
+def test_health_schema_and_openapi(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok", "version": edureport.__version__}
+    assert client.get("/schema").json() == json.loads(json.dumps(edureport.report_schema()))
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.1") and {"/render", "/check", "/schema", "/health"} <= set(spec["paths"])
+    jsonschema.Draft202012Validator.check_schema(spec["components"]["schemas"]["Report"])
+
+
+def test_render_docx_equals_the_library(client: TestClient) -> None:
+    response = client.post("/render", content=example_json(), headers=JSON)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    report = edureport.loads_report(example_json().decode("utf-8"), fmt="json")
+    assert response.content == edureport.render_docx(report)
+
+
+def test_render_html_and_draft(client: TestClient) -> None:
+    html = client.post("/render?format=html", content=example_json(), headers=JSON)
+    assert html.status_code == 200 and html.text.startswith("<!DOCTYPE html>")
+    body = json.dumps({"title": "报告", "signature": {"issuer": "县政府"}}).encode()
+    assert client.post("/render", content=body, headers=JSON).status_code == 422
+    draft = client.post("/render?draft=true", content=body, headers=JSON)
+    assert draft.status_code == 200
+    assert any("【待填写：成文日期】" in p.text for p in docx.Document(io.BytesIO(draft.content)).paragraphs)
+
+
+def test_check_returns_findings(client: TestClient) -> None:
+    response = client.post("/check", content=example_json("001"), headers=JSON)
+    assert response.status_code == 200
+    paths = [f["path"] for f in response.json()["findings"]]
+    assert "areas.equity.disparity_primary" in paths
+
+
+@pytest.mark.parametrize(("body", "headers", "status", "words"), [
+    (b'{"title": "x",', JSON, 400, "JSON 无法解析"),
+    (b"title: x", {"content-type": "text/yaml"}, 415, "application/json"),
+    (b'{"title": "' + b"x" * (300 * 1024) + b'"}', JSON, 413, "请求体超过"),
+    (json.dumps({"title": "x", "sectionz": []}).encode(), JSON, 422, "sectionz"),
+    (json.dumps({"title": "x", "areas": {"equity": {"public_kindergarten_share": {"current": 150}}}}).encode(),
+     JSON, 422, "0到100"),
+])
+def test_errors_are_json_with_field_paths(client: TestClient, body: bytes, headers: dict[str, str], status: int,
+                                          words: str) -> None:
+    response = client.post("/render", content=body, headers=headers)
+    assert response.status_code == status
+    payload = response.json()
+    assert words in json.dumps(payload, ensure_ascii=False)
+    if status == 422:
+        assert payload["problems"] and all("path" in p and p["message"] for p in payload["problems"])
+
+
+def test_a_data_error_names_the_full_path(client: TestClient) -> None:
+    body = json.dumps({"title": "x", "areas": {"funding": {"per_student": {"初中": {"current": "abc"}}}}}).encode()
+    response = client.post("/render", content=body, headers=JSON)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["path"] == "areas.funding.per_student.初中.current"
+
+
+def test_bad_format_parameter(client: TestClient) -> None:
+    assert client.post("/render?format=odt", content=b"{}", headers=JSON).status_code == 400
+
+
+@pytest.mark.rendering
+def test_render_pdf(client: TestClient) -> None:
+    if missing_tools():
+        pytest.skip("PDF needs LibreOffice")
+    response = client.post("/render?format=pdf", content=example_json(), headers=JSON)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
