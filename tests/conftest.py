@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,7 @@ import pytest
 import edureport
 from edureport.model import Report
 
-from .pdfpages import Page, convert_to_pdf, missing_tools, read_pages
+from .pdfpages import Page, convert_to_pdf, need_office, read_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -46,12 +45,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
 @pytest.fixture(scope="session")
 def pages(rendered: dict[str, Rendered], tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
     """Every example converted to PDF by LibreOffice and read back as positioned lines."""
-    missing = missing_tools()
-    if missing:
-        reason = f"rendering checks need LibreOffice and poppler-utils; missing: {', '.join(missing)}"
-        if os.environ.get("EDUREPORT_REQUIRE_RENDERING") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    need_office()
     out = tmp_path_factory.mktemp("pdf")
     names = list(rendered)
     pdfs = convert_to_pdf([rendered[n].docx for n in names], out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import edureport
 from edureport.cli import main
 
 from .conftest import EXAMPLES, Rendered
-from .pdfpages import missing_tools
+from .pdfpages import need_office
 
 SMALL = "title: 第{n}号报告\nyear: 2023\nsections:\n  - title: 主要做法\n    paragraphs: [第{n}份报告的正文。]\n"
 
@@ -50,11 +49,7 @@ def test_batch_all_good_exits_0_and_html_beside(tmp_path: Path, capsys: pytest.C
 
 @pytest.mark.rendering
 def test_pdf_of_every_example(tmp_path: Path) -> None:
-    if missing_tools():
-        reason = f"PDF output needs LibreOffice; missing: {', '.join(missing_tools())}"
-        if os.environ.get("EDUREPORT_REQUIRE_RENDERING") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    need_office()
     out = tmp_path / "out"
     assert main(["batch", *map(str, EXAMPLES), "-o", str(out), "--jobs", "2", "--pdf"]) == 0
     pdfs = sorted(out.glob("*.pdf"))

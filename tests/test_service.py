@@ -15,7 +15,7 @@ from edureport.load import parse_text
 from edureport.service import create_app
 
 from .conftest import EXAMPLES
-from .pdfpages import missing_tools
+from .pdfpages import need_office
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,6 @@ def test_bad_format_parameter(client: TestClient) -> None:
 
 @pytest.mark.rendering
 def test_render_pdf(client: TestClient) -> None:
-    if missing_tools():
-        pytest.skip("PDF needs LibreOffice")
+    need_office()
     response = client.post("/render?format=pdf", content=example_json(), headers=JSON)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

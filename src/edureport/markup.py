@@ -7,6 +7,7 @@ Sections become :class:`~edureport.tree.Heading` blocks numbered by :class:`~edu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from lxml import etree
@@ -18,7 +19,18 @@ from .numbering import Counter, heading_label
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True,
                           load_dtd=False)
-_TEMPLATE_WS = " \t\r\n"  # indentation a template adds around elements; never part of the data
+# Indentation a template puts around elements always holds a line break; user text never does (the loader refuses
+# one), so only whitespace with a line break in it is template layout. A user's own spaces are kept.
+_LEADING_LAYOUT = re.compile(r"^[ \t]*\n\s*")
+_TRAILING_LAYOUT = re.compile(r"\s*\n[ \t]*$")
+
+
+def _trim(text: str, start: bool = True, end: bool = True) -> str:
+    if start:
+        text = _LEADING_LAYOUT.sub("", text)
+    if end:
+        text = _TRAILING_LAYOUT.sub("", text)
+    return text
 
 
 class _Builder:
@@ -36,19 +48,20 @@ class _Builder:
     def text(self, el: etree._Element) -> str:
         for child in el:
             raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>")
-        return (el.text or "").strip(_TEMPLATE_WS)
+        return _trim(el.text or "")
 
     def runs(self, el: etree._Element, role: str = "body") -> tree.Runs:
         """Text that may hold <fill> placeholders (a draft's values still to be filled in)."""
         runs = []
-        if el.text and el.text.strip(_TEMPLATE_WS):
-            runs.append(tree.Run(el.text.strip(_TEMPLATE_WS) if not len(el) else el.text.lstrip(_TEMPLATE_WS), role))
+        lead = _trim(el.text or "", end=not len(el))
+        if lead:
+            runs.append(tree.Run(lead, role))
         for child in el:
             if child.tag != "fill":
                 raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>（只允许 <fill>）")
             runs.append(tree.Run(self.text(child), role, placeholder=True))
             if child.tail:
-                tail = child.tail.rstrip(_TEMPLATE_WS) if child is el[-1] else child.tail
+                tail = _trim(child.tail, start=False) if child is el[-1] else child.tail
                 if tail:
                     runs.append(tree.Run(tail, role))
         return tuple(runs)
