@@ -19,6 +19,15 @@ def examples_with(part: str) -> list[str]:
     return [p.stem for p in EXAMPLES if getattr(edureport.load_report(p), part) is not None]
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The bad-input corpus' summary line: how many inputs were tried and whether all behaved as documented."""
+    from .test_corpus import RESULTS
+    if RESULTS["tried"]:
+        verdict = "all behaved as documented" if RESULTS["behaved"] == RESULTS["tried"] else (
+            f"{RESULTS['tried'] - RESULTS['behaved']} did NOT behave as documented")
+        terminalreporter.write_line(f"bad-input corpus: {RESULTS['tried']} malformed inputs tried; {verdict}")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden.json with the SHA-256 of the current output")

@@ -14,6 +14,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx2python import docx2python
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -148,6 +149,8 @@ def test_generated_reports_render_read_back_and_are_deterministic(report: edurep
     data = edureport.render_docx(report, draft=True)
     assert edureport.render_docx(report, draft=True) == data
     assert problems(data) == []
+    with docx2python(io.BytesIO(data)) as other_reader:  # an independent reader opens it too
+        assert report.title[0] in other_reader.text
     document = build_document(report)
     read = docx_paragraphs(data)
     body_texts = [text for _, text in read]

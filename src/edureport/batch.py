@@ -13,7 +13,7 @@ import attrs
 
 from .checks import Finding
 from .convert import docx_to_pdf
-from .errors import ConversionError, DataError, EdureportError
+from .errors import ConversionError, DataError, EdureportError, OutputError, TemplateError
 from .load import load_report
 from .missing import MissingValuesError
 from .profile import load_profile
@@ -36,6 +36,7 @@ class Outcome:
     target: str | None  # None when the file failed
     error: str | None = None
     findings: tuple[Finding, ...] = ()
+    code: int = 0  # the exit code this file alone would give: 2 data, 3 template, 4 output
 
 
 def output_names(sources: Sequence[Path], outdir: Path, suffix: str = ".docx") -> list[Path]:
@@ -74,11 +75,15 @@ def run_job(job: Job) -> Outcome:
         return Outcome(str(job.source), str(job.target), findings=result.findings)
     except MissingValuesError as e:
         hint = "提示：补齐以上内容后再生成；需要先看草稿时加 --draft"
-        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}")
+        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=2)
+    except TemplateError as e:
+        return Outcome(str(job.source), None, str(e), code=3)
+    except (OutputError, ConversionError) as e:
+        return Outcome(str(job.source), None, str(e), code=4)
     except EdureportError as e:
-        return Outcome(str(job.source), None, str(e))
+        return Outcome(str(job.source), None, str(e), code=2)
     except OSError as e:
-        return Outcome(str(job.source), None, f"无法读写文件：{e.strerror or e}")
+        return Outcome(str(job.source), None, f"无法写入：{e.strerror or e}", code=4)
 
 
 def run(jobs: Sequence[Job], *, workers: int = 1, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:

@@ -240,7 +240,7 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
             for o in failed:
                 print(f"  失败：{o.source}：{o.error}")
     if failed:
-        return EXIT_INPUT
+        return max(o.code for o in failed)
     return EXIT_OUTPUT if conversion_errors else EXIT_OK
 
 

@@ -242,7 +242,7 @@ def _describe(exc: BaseException, cls: Any) -> tuple[list[PathPart], str]:
         return [], f"只能是 {' 或 '.join(str(c) for c in get_args(cls))}"
     if isinstance(exc, ForbiddenExtraKeysError):
         known = _expected_keys(exc.cl)
-        names = sorted(exc.extra_fields)
+        names = sorted(str(name) for name in exc.extra_fields)
         hints = []
         for name in names:
             close = difflib.get_close_matches(name, known, n=1)
@@ -345,6 +345,8 @@ def _yaml_loader(typ: str) -> YAML:
 
 
 def _parse(text: str, source: str, fmt: str) -> Any:
+    if not text.strip():
+        return None  # an empty file: reported as such by the caller
     if fmt == "json":
         def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
             result: dict[str, Any] = {}
