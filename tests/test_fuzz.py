@@ -14,8 +14,8 @@ from typing import Any
 
 import docx
 import pytest
-from docx2python import docx2python
 from docx.oxml.ns import qn
+from docx2python import docx2python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
