@@ -213,14 +213,17 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
         print(f"命令行错误：{e}", file=sys.stderr)
         return EXIT_INPUT
     bar = tqdm(total=len(jobs), unit="份", desc="生成", file=sys.stderr, disable=None if many else True)
+    done = 0
 
     def progress(outcome: Outcome) -> None:
+        nonlocal done
+        done += 1
         bar.update()
         if not many:  # one line per file as it is done
             if outcome.error:
                 print(outcome.error, file=sys.stderr)
             else:
-                prefix = f"[{bar.n}/{len(jobs)}] " if len(jobs) > 1 else ""
+                prefix = f"[{done}/{len(jobs)}] " if len(jobs) > 1 else ""
                 print(f"{prefix}已生成 {outcome.target}")
                 _print_findings(outcome.findings, outcome.source, sys.stderr)
 
