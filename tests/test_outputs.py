@@ -97,3 +97,10 @@ def test_html_notice_and_escaping(tmp_path: Path) -> None:
     source = tmp_path / "r.yaml"
     source.write_text("title: 报告\n", "utf-8")
     assert main(["render", str(source), "-o", str(out)]) == 0 and out.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_html_labels_follow_the_profile_like_the_docx() -> None:
+    profile = edureport.load_profile(overrides={"headings": {"level3_period": "．"}})
+    report = edureport.Report(title="报告", sections=[edureport.Section("一", sections=[
+        edureport.Section("二", sections=[edureport.Section("三")])])])
+    assert "1．三" in edureport.render_html(report, profile=profile).decode("utf-8")

@@ -65,13 +65,14 @@ def run_job(job: Job) -> Outcome:
         report = load_report(job.source)
         profile = load_profile(job.profile) if job.profile else None
         if job.target.suffix == ".html":
-            write_atomic(job.target, render_html(report, template_dirs=job.template_dirs, draft=job.draft))
+            write_atomic(job.target, render_html(report, profile=profile, template_dirs=job.template_dirs,
+                                                 draft=job.draft))
             return Outcome(str(job.source), str(job.target))
         result = render(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft)
         write_atomic(job.target, result.data)
         if job.html:
             write_atomic(job.target.with_suffix(".html"),
-                         render_html(report, template_dirs=job.template_dirs, draft=job.draft))
+                         render_html(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft))
         return Outcome(str(job.source), str(job.target), findings=result.findings)
     except MissingValuesError as e:
         hint = "提示：补齐以上内容后再生成；需要先看草稿时加 --draft"

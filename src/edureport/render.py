@@ -84,10 +84,11 @@ def render_docx(report: Report, *, profile: Profile | None = None, template_dirs
     return render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits).data
 
 
-def render_html(report: Report, *, template_dirs: TemplateDirs = (), draft: bool = False,
-                limits: Limits | None = None) -> bytes:
-    """The report as a standalone HTML page for the government portal (公示), from the same document tree."""
-    document, _ = _document(report, default_profile(), template_dirs, draft, limits)
+def render_html(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
+                draft: bool = False, limits: Limits | None = None) -> bytes:
+    """The report as a standalone HTML page for the government portal (公示), from the same document tree (the
+    profile decides heading labels such as 1. or 1．, as in the .docx)."""
+    document, _ = _document(report, profile or default_profile(), template_dirs, draft, limits)
     return write_html(document, notice=report.notice)
 
 
