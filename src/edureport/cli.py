@@ -233,8 +233,8 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
     failed = [o for o in outcomes if o.error]
     conversion_errors: list[str] = []
     if args.pdf:
-        done = [Path(o.target) for o in outcomes if o.target and o.target.endswith(".docx")]
-        conversion_errors = convert_all(done, workers=workers)
+        documents = [Path(o.target) for o in outcomes if o.target and o.target.endswith(".docx")]
+        conversion_errors = convert_all(documents, workers=workers)
         for error in conversion_errors:
             print(error, file=sys.stderr)
     if len(jobs) > 1:
