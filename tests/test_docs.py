@@ -50,3 +50,13 @@ def test_the_readme_demo_command_renders_every_example(tmp_path: Path) -> None:
     examples = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
     assert main(["render", *examples, "-o", str(tmp_path / "输出") + os.sep]) == 0
     assert len(list((tmp_path / "输出").glob("*.docx"))) == len(examples)
+
+
+def test_the_readme_error_example_is_what_the_cli_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from edureport.cli import main
+    source = tmp_path / "我县.yaml"
+    source.write_text("title: 报告\n" + "\n" * 9 + "sections:\n  - title: 一\n    paragrahs: [x]\n", "utf-8")
+    assert main(["render", str(source), "-o", str(tmp_path / "x.docx")]) == 2
+    printed = capsys.readouterr().err.replace(str(tmp_path) + "/", "")
+    example = re.search(r"`(数据错误：我县\.yaml[^`]*)…`", README)
+    assert example and printed.startswith(example.group(1)), printed
