@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import tree
-from .checks import Finding, run_checks
+from .checks import Finding
 from .lint import lint_data
 from .load import parse_text, report_from_data
 from .missing import missing_values
 from .model import Report
-from .render import build_document
-from .schemes import load_scheme
+from .render import default_profile, prepare
 
 #: national guidance caps the published self-evaluation report at about 5,000 字
 LENGTH_GUIDANCE = 5000
@@ -36,10 +35,10 @@ def body_length(document: tree.Document) -> int:
 
 def audit_report(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Finding]:
     """Computed checks and length guidance for a loaded report."""
-    scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
     findings = [Finding("warning", p.path, f"{p.message}，正式生成前需补齐") for p in missing_values(report)]
-    findings += run_checks(report, scheme)
-    length = body_length(build_document(report, template_dirs=template_dirs))
+    document, checks = prepare(report, default_profile(), template_dirs)
+    findings += checks
+    length = body_length(document)
     if length > LENGTH_GUIDANCE:
         findings.append(Finding("warning", "", f"正文约{length}字，超过约{LENGTH_GUIDANCE}字的篇幅要求"))
     return findings

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from .errors import DataError, Problem
-from .numbering import chinese_numeral
+from .numbering import numeral_value
 
 _CN = "一二三四五六七八九十"
 _LABELS: list[tuple[int, re.Pattern[str]]] = [
@@ -46,12 +45,6 @@ _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _ATTACHMENT_LABEL = re.compile(r"^\s*附件\s*(\d*)\s*$")
 _ATTACHMENT_NOTE = re.compile(r"^\s*附件[：:]\s*(?:\d+[.．、])?\s*(.+)$")
 _NOTE = re.compile(r"^\s*[（(](.+)[）)]\s*$")
-
-
-def _value(label: str) -> int:
-    if label.isdigit():
-        return int(label)
-    return next((n for n in range(1, 100) if chinese_numeral(n) == label), 0)
 
 
 @dataclass
@@ -137,14 +130,6 @@ def _outline_level(paragraph: DocxParagraph) -> int | None:
     return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 4 else None
 
 
-def _blocks(document: DocxDocument) -> Iterator[DocxParagraph | DocxTable]:
-    yield from document.iter_inner_content()
-
-
-def _text(paragraph: DocxParagraph) -> str:
-    return paragraph.text.replace("\xa0", "\xa0")
-
-
 class _Reader:
     def __init__(self, document: DocxDocument) -> None:
         self.document = document
@@ -161,7 +146,7 @@ class _Reader:
             if m and text[m.end():].strip():
                 if level == 3 and _AMBIGUOUS.match(text):
                     level = 0  # decided by where it stands (see _place)
-                return level, _value(m.group(1)), text[m.end():].strip()
+                return level, numeral_value(m.group(1)), text[m.end():].strip()
         outline = _outline_level(paragraph)
         if outline is not None and len(text) < 60:
             return outline, 0, text.strip()
@@ -169,11 +154,11 @@ class _Reader:
 
     def read(self) -> ImportResult:
         items: list[tuple[str, Any, Any]] = []  # (kind, paragraph or table, text)
-        for block in _blocks(self.document):
+        for block in self.document.iter_inner_content():
             if isinstance(block, DocxTable):
                 items.append(("table", block, None))
                 continue
-            text = _text(block)
+            text = block.text
             if text.strip():
                 items.append(("p", block, text))
         data: dict[str, Any] = {}

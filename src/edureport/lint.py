@@ -17,7 +17,7 @@ import opencc
 
 from .checks import Finding
 from .load import leaves
-from .numbering import chinese_numeral
+from .numbering import chinese_numeral, numeral_value
 
 CJK = "\u4e00-\u9fff"
 _HALF_PUNCT = re.compile(rf"(?<=[{CJK}])[,:;?!]|[,:;?!](?=[{CJK}])")
@@ -96,7 +96,7 @@ def lint_text(path: str, text: str) -> list[Finding]:
     if simplified != text and len(simplified) == len(text):  # t2s maps character for character here
         i, (a, b) = next((i, pair) for i, pair in enumerate(zip(text, simplified, strict=True)) if pair[0] != pair[1])
         found.append(Finding("warning", path, f"含有繁体字“{a}”", _excerpt(text, i, i + 1), f"改为“{b}”"))
-    numbers = [_numeral_value(m.group(1)) for m in _ENUMERATION.finditer(text)]
+    numbers = [numeral_value(m.group(1)) for m in _ENUMERATION.finditer(text)]
     for previous, current in zip([0, *numbers], numbers, strict=False):
         if current > 1 and current != previous + 1:
             m = re.search(f"{chinese_numeral(current)}是", text)
@@ -104,13 +104,6 @@ def lint_text(path: str, text: str) -> list[Finding]:
                 "补齐前面的各项，或删去序号")
             break
     return found
-
-
-def _numeral_value(text: str) -> int:
-    for n in range(1, 100):
-        if chinese_numeral(n) == text:
-            return n
-    return 0
 
 
 def lint_data(data: Any) -> list[Finding]:

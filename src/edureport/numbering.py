@@ -53,6 +53,13 @@ def chinese_numeral(n: int) -> str:
     return out[1:] if out.startswith("一十") else out
 
 
+def numeral_value(text: str) -> int:
+    """The number a Chinese numeral (一 … 九十九) or Arabic digits stand for; 0 when it is neither."""
+    if text.isdigit():
+        return int(text)
+    return next((n for n in range(1, 100) if chinese_numeral(n) == text), 0)
+
+
 def heading_label(level: int, number: int, *, level3_period: str = ".") -> str:
     """The literal label of a heading: level 1..4, number ≥ 1."""
     if level == 1:

@@ -45,8 +45,9 @@ class Rendered:
     findings: tuple[Finding, ...]
 
 
-def _document(report: Report, profile: Profile, template_dirs: TemplateDirs, draft: bool = True,
-              limits: Limits | None = None) -> tuple[Document, list[Finding]]:
+def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft: bool = True,
+            limits: Limits | None = None) -> tuple[Document, list[Finding]]:
+    """The document tree and the findings of the computed checks, from one reading of the scheme."""
     if not draft and (missing := missing_values(report)):
         raise MissingValuesError(missing)
     scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
@@ -65,7 +66,7 @@ def build_document(report: Report, *, profile: Profile | None = None, template_d
                    draft: bool = True) -> Document:
     """Report → document tree (scheme and templates applied, headings numbered; missing values as placeholders
     unless ``draft`` is False)."""
-    return _document(report, profile or default_profile(), template_dirs, draft)[0]
+    return prepare(report, profile or default_profile(), template_dirs, draft)[0]
 
 
 def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
@@ -74,7 +75,7 @@ def render(report: Report, *, profile: Profile | None = None, template_dirs: Tem
     MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders.
     ``limits`` bounds the templates' run time and output (defaults: :class:`~edureport.templating.Limits`)."""
     profile = profile or default_profile()
-    document, findings = _document(report, profile, template_dirs, draft, limits)
+    document, findings = prepare(report, profile, template_dirs, draft, limits)
     return Rendered(write_docx(document, profile), tuple(findings))
 
 
@@ -88,7 +89,7 @@ def render_html(report: Report, *, profile: Profile | None = None, template_dirs
                 draft: bool = False, limits: Limits | None = None) -> bytes:
     """The report as a standalone HTML page for the government portal (公示), from the same document tree (the
     profile decides heading labels such as 1. or 1．, as in the .docx)."""
-    document, _ = _document(report, profile or default_profile(), template_dirs, draft, limits)
+    document, _ = prepare(report, profile or default_profile(), template_dirs, draft, limits)
     return write_html(document, notice=report.notice)
 
 
