@@ -11,14 +11,16 @@ Pipeline (one module per stage): :mod:`~edureport.load` → :mod:`~edureport.mod
 b'PK'
 """
 
+from .areas import Areas, FigureRef, Fill, Measure, StatementRef, YearRef
 from .audit import audit_file, audit_report
+from .catalogue import Catalogue, Indicator, Rule, load_catalogue
 from .checks import Finding, run_checks
 from .errors import ConversionError, DataError, EdureportError, LayoutError, OutputError, Problem, TemplateError
 from .load import load_report, loads_report, report_from_data
 from .missing import MissingValuesError
 from .model import Attachment, Colophon, DocNumber, Header, Notice, Report, Section, Signature, Table
 from .profile import Profile, load_profile
-from .quantities import AmountPair, Change, Count, Money, RatePair
+from .quantities import Change, Figure, Value
 from .render import (
     Rendered,
     build_document,
@@ -31,43 +33,52 @@ from .render import (
 )
 from .rollover import RolloverLog, rollover_file, rollover_text
 from .schema import report_schema
-from .schemes import Scheme, load_scheme
+from .schemes import Scheme, available_schemes, load_scheme
 from .templating import Limits
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AmountPair",
+    "Areas",
     "Attachment",
+    "Catalogue",
     "Change",
     "Colophon",
     "ConversionError",
-    "Count",
     "DataError",
     "DocNumber",
     "EdureportError",
+    "Figure",
+    "FigureRef",
+    "Fill",
     "Finding",
     "Header",
+    "Indicator",
     "LayoutError",
     "Limits",
+    "Measure",
     "MissingValuesError",
-    "Money",
     "Notice",
     "OutputError",
     "Problem",
     "Profile",
-    "RatePair",
     "Rendered",
     "Report",
     "RolloverLog",
+    "Rule",
     "Scheme",
     "Section",
     "Signature",
+    "StatementRef",
     "Table",
     "TemplateError",
+    "Value",
+    "YearRef",
     "audit_file",
     "audit_report",
+    "available_schemes",
     "build_document",
+    "load_catalogue",
     "load_profile",
     "load_report",
     "load_scheme",

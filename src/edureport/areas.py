@@ -1,176 +1,240 @@
-"""The evaluation areas (评价重点) of the self-evaluation report: each a typed class holding its figures and its
-narrative measures. Which areas a report has, their order and default headings come from a scheme (schemes.py);
-what each area holds is fixed here.
+"""The evaluation areas (评价重点) and narrative parts of a report, as typed classes made from the indicator catalogue.
 
-Narrative text may include a generated statement of the area's own figures: a paragraph is either text, or a list
-of parts where a part is text or ``{figures: NAME}`` (see :data:`STATEMENTS`). The statement's wording comes from the
-templates, so the numbers are never typed twice.
+Every area has a title, paragraphs and titled measures (举措); its indicators are fields whose type follows the
+catalogue (a :class:`~edureport.quantities.Figure` this year and last, per breakdown item where the indicator has
+one, yes/no for a flag). Which areas exist is data: a scheme lists them, the catalogue defines the common ones, and
+:func:`area_class` makes a frozen attrs class for each, so code gets validated objects
+(``report.areas["funding"].budget_expenditure.current``). The common areas are importable by name::
+
+    from edureport.areas import Funding, Equity
+
+A paragraph is text, or a list of parts: text, ``{figure: AREA.INDICATOR}`` (a value stated from the data),
+``{statement: AREA.NAME}`` (a whole statement in officials' wording), ``{year: 0}`` (the evaluation year, or a year
+relative to it) and ``{fill: 说明}`` (something still to write). A paragraph carried over from last year that holds
+hand-typed numbers is wrapped as ``{text: …, review: 原因}`` until a person has checked it.
 """
 
 from __future__ import annotations
 
+import re
+import threading
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from .errors import FieldValueError
 from .fields import label as _label
 from .fields import nonblank as _nonblank
-from .fields import nonblank_texts, percent
-from .fields import text as _text
-from .quantities import AmountPair, Count, Money, RatePair
-from .text import check_text
+from .fields import nonblank_texts
+from .quantities import Figure, number_words
+from .sandbox import value_type
+from .text import check_nonblank, check_text
 
-Stage = Literal["学前", "小学", "初中", "普通高中", "中职"]
-STAGES: tuple[str, ...] = ("学前", "小学", "初中", "普通高中", "中职")
-STAGE_NAMES = {"学前": "学前教育", "小学": "小学", "初中": "初中", "普通高中": "普通高中", "中职": "中职"}
+if TYPE_CHECKING:
+    from .catalogue import AreaDef, Catalogue, Indicator
+
 Status = Literal["待整改", "持续推进", "基本完成", "已完成"]
-
-#: Generated statements an area offers: area key → statement names.
-STATEMENTS: dict[str, tuple[str, ...]] = {
-    "funding": ("total", "per_student", "two_no_decrease"),
-    "equity": ("preschool", "compulsory"),
-    "ecosystem": ("myopia",),
-    "safety": ("three_full",),
-}
+Show = Literal["value", "previous", "change", "rate", "number"]
 
 
+@value_type
 @attrs.frozen
-class FiguresRef:
-    """A place in a paragraph where the area's generated statement ``figures`` is written."""
+class FigureRef:
+    """A place in a paragraph where a figure of the data is stated: ``{figure: equity.inclusive_kindergarten_coverage}``
+    (this year's value with its unit), with ``show`` for last year's value (previous), the change (change: 增长1.45%),
+    the size of the change (rate: 1.45%) or the number without its unit (number)."""
 
-    figures: str = attrs.field(metadata=_label("生成的数字表述", "如 total、per_student、two_no_decrease"))
+    figure: str = attrs.field(metadata=_label("数字", "评价重点.指标，如 equity.inclusive_kindergarten_coverage"))
+    show: Show = attrs.field(default="value", metadata=_label(
+        "显示", "value 今年的数（默认）；previous 上年的数；change 增减（增长1.45%）；rate 增减幅度（1.45%）；number 不带单位"))
 
 
-Part = str | FiguresRef
-Paragraph = str | tuple[Part, ...]
+@value_type
+@attrs.frozen
+class StatementRef:
+    """A whole statement of the catalogue in officials' wording: ``{statement: funding.two_no_decrease}``."""
+
+    statement: str = attrs.field(metadata=_label("表述", "评价重点.指标 或 评价重点.组合表述，如 funding.two_no_decrease"))
 
 
-def _check_parts(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[Paragraph, ...]) -> None:
-    for i, paragraph in enumerate(value):
-        parts = (paragraph,) if isinstance(paragraph, str) else paragraph
-        for j, part in enumerate(parts):
-            if isinstance(part, str):
-                try:
-                    check_text(part)
-                except ValueError as e:
-                    where = f"{attribute.name}[{i}]" + ("" if isinstance(paragraph, str) else f"[{j}]")
-                    raise FieldValueError(where, str(e)) from None
+@value_type
+@attrs.frozen
+class YearRef:
+    """A year relative to the evaluation year: ``{year: 0}`` → 2023年, ``{year: 1}`` → 2024年."""
+
+    year: int = attrs.field(metadata=_label("年份", "相对于评价年度：0 为评价年度，1 为次年，-1 为上一年"))
+
+    @year.validator
+    def _check(self, attribute: attrs.Attribute[Any], value: int) -> None:
+        if isinstance(value, bool) or not -10 <= value <= 10:
+            raise FieldValueError("year", "应为 -10 到 10 之间的整数（相对于评价年度）")
+
+
+@value_type
+@attrs.frozen
+class Fill:
+    """Something still to be written: a draft shows 【待填写：…】, a final render refuses."""
+
+    fill: str = attrs.field(validator=_nonblank, metadata=_label("待填写", "说明要填写什么"))
+
+
+Part = str | FigureRef | StatementRef | YearRef | Fill
+Parts = tuple[Part, ...]
+
+
+@value_type
+@attrs.frozen
+class Reviewed:
+    """A paragraph a person must check before a final render (carried over from last year with hand-typed
+    numbers, years or 文号): delete ``review`` once it is updated or confirmed."""
+
+    text: str | Parts = attrs.field(metadata=_label("段落"))
+    review: str = attrs.field(validator=_nonblank, metadata=_label("待核对", "核对或修改后删去 review 这一项"))
+
+
+Paragraph = str | Parts | Reviewed
+PART_TYPES = (FigureRef, StatementRef, YearRef, Fill)
+
+
+def _paragraph(value: Any) -> Paragraph:
+    if isinstance(value, (str, Reviewed)):
+        return value
+    return tuple(value)
 
 
 def _paragraphs(value: Any) -> tuple[Paragraph, ...]:
-    return tuple(p if isinstance(p, str) else tuple(p) for p in value)
+    return tuple(_paragraph(p) for p in value)
 
 
+def check_paragraph(paragraph: Any, where: str) -> None:
+    """A paragraph must be text or parts that a document can hold (raises FieldValueError with its path)."""
+    if isinstance(paragraph, Reviewed):
+        check_paragraph(paragraph.text, f"{where}.text")
+        return
+    if isinstance(paragraph, str):
+        try:
+            check_text(paragraph)
+        except ValueError as e:
+            raise FieldValueError(where, str(e)) from None
+        return
+    if not isinstance(paragraph, tuple) or not paragraph:
+        raise FieldValueError(where, "应为文本，或由文本和 {figure: …} 等组成的列表")
+    for j, part in enumerate(paragraph):
+        if isinstance(part, str):
+            try:
+                check_text(part)
+            except ValueError as e:
+                raise FieldValueError(f"{where}[{j}]", str(e)) from None
+        elif not isinstance(part, PART_TYPES):
+            raise FieldValueError(f"{where}[{j}]", "应为文本、{figure: …}、{statement: …}、{year: …} 或 {fill: …}")
+
+
+def _check_paragraphs(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[Paragraph, ...]) -> None:
+    for i, paragraph in enumerate(value):
+        check_paragraph(paragraph, f"{attribute.name}[{i}]")
+
+
+def paragraphs_field(zh: str = "段落", help_zh: str = "") -> Any:
+    return attrs.field(default=(), converter=_paragraphs, validator=_check_paragraphs, metadata=_label(zh, help_zh))
+
+
+def _numbering(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if value not in ("restart", "continue"):
+        raise FieldValueError(attribute.name, f"只能是 restart 或 continue，不能是“{value}”")
+
+
+@value_type
 @attrs.frozen
 class Measure:
     """A titled measure (一项举措) under an area: paragraphs, "一是……" points, and sub-measures."""
 
     title: str = attrs.field(validator=_nonblank, metadata=_label("标题", "不写编号"))
-    paragraphs: tuple[Paragraph, ...] = attrs.field(default=(), converter=_paragraphs, validator=_check_parts,
-                                                    metadata=_label("段落"))
-    points: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=nonblank_texts,
-                                          metadata=_label("分点", "每项一句，生成“一是……；二是……。”"))
+    paragraphs: tuple[Paragraph, ...] = paragraphs_field()
+    points: tuple[Paragraph, ...] = paragraphs_field("分点", "每项一句，生成“一是……；二是……。”")
     measures: tuple[Measure, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级举措"))
     run_in: bool = attrs.field(default=True, metadata=_label("标题与正文同段"))
-    numbering: Literal["restart", "continue"] = attrs.field(default="restart", metadata=_label("下级编号方式"))
+    numbering: Literal["restart", "continue"] = attrs.field(default="restart", validator=_numbering,
+                                                           metadata=_label("下级编号方式"))
 
 
-
-@attrs.frozen
-class Narrative:
-    """Parts of a report that are narrative only (主要成效, 经验做法, 下一步打算, 县情概况 …)."""
-
-    title: str | None = attrs.field(default=None, validator=_text, metadata=_label("标题", "省略时用评价方案中的标题"))
-    paragraphs: tuple[Paragraph, ...] = attrs.field(default=(), converter=_paragraphs, validator=_check_parts,
-                                                    metadata=_label("段落"))
-    measures: tuple[Measure, ...] = attrs.field(default=(), converter=tuple, metadata=_label("分项"))
-
-
-@attrs.frozen
-class PartyLeadership(Narrative):
-    """党的全面领导."""
-
-    committee_meetings: int | None = attrs.field(default=None, metadata=_label("党委常委会研究教育次数"))
-    government_meetings: int | None = attrs.field(default=None, metadata=_label("政府常务会研究教育次数"))
-    leading_group_meetings: int | None = attrs.field(default=None, metadata=_label("教育工作领导小组会议次数"))
+def _local_figures(_inst: Any, attribute: attrs.Attribute[Any], value: dict[str, Figure]) -> None:
+    for name, figure in value.items():
+        where = f"{attribute.name}.{name}"
+        try:
+            check_nonblank(name)
+        except ValueError as e:
+            raise FieldValueError(where, f"名称{e}") from None
+        if not isinstance(figure, Figure):
+            raise FieldValueError(where, "应为数字（current 今年、previous 上年、unit 单位）")
+        if not figure.unit:
+            raise FieldValueError(f"{where}.unit", "请写单位（如 万元、所、人次、%）")
+        _check_figure(figure, where, "rate" if figure.unit == "%" else "count", None)
 
 
-@attrs.frozen
-class Funding(Narrative):
-    """教育优先发展 / 经费保障: 两个只增不减 and the other money the scheme asks about."""
+@value_type
+@attrs.frozen(kw_only=True)
+class AreaBase:
+    """What every area and narrative part has: a title (the scheme's heading when omitted), paragraphs, measures,
+    figures of its own that no catalogue lists (``figures``: name → value with unit), and the self-assessed score."""
 
-    total: AmountPair | None = attrs.field(default=None, metadata=_label("一般公共预算教育经费（支出）", "单位通常为万元"))
-    per_student: dict[Stage, AmountPair] = attrs.field(
-        factory=dict, metadata=_label("各学段生均一般公共预算教育经费", "键为学段：学前、小学、初中、普通高中、中职；单位为元"))
-    public_funds_standard: dict[Stage, Decimal] = attrs.field(
-        factory=dict, metadata=_label("生均公用经费标准（元/生/年）"))
-    supervision_budget: Money | None = attrs.field(default=None, metadata=_label("教育督导经费"))
+    title: str | None = attrs.field(default=None, metadata=_label("标题", "省略时用评价方案中的标题"))
+    paragraphs: tuple[Paragraph, ...] = paragraphs_field()
+    measures: tuple[Measure, ...] = attrs.field(default=(), converter=tuple, metadata=_label("分项（举措）"))
+    figures: dict[str, Figure] = attrs.field(factory=dict, validator=_local_figures, metadata=_label(
+        "本地数字", "指标目录中没有的数字：名称 → {current: 今年, previous: 上年, unit: 单位}；用 {figure: 评价重点.名称} 引用"))
+    self_score: Decimal | None = attrs.field(default=None, metadata=_label("自评得分"))
 
+    @title.validator
+    def _check_title(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None:
+            try:
+                check_nonblank(value)
+            except ValueError as e:
+                raise FieldValueError("title", str(e)) from None
 
-@attrs.frozen
-class Equity(Narrative):
-    """教育公平: 学前普及普惠, 义务教育优质均衡, 大班额, 特殊教育 (残疾儿童入学), 随迁子女, 学生资助."""
+    @self_score.validator
+    def _check_score(self, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+        if value is not None and value < 0:
+            raise FieldValueError("self_score", "不能为负数")
 
-    preschool_gross_enrollment: RatePair | None = attrs.field(default=None, metadata=_label("学前三年毛入园率（%）"))
-    inclusive_kindergarten_coverage: RatePair | None = attrs.field(default=None,
-                                                                   metadata=_label("普惠性幼儿园覆盖率（%）"))
-    public_kindergarten_share: RatePair | None = attrs.field(default=None, metadata=_label("公办园在园幼儿占比（%）"))
-    compulsory_consolidation: RatePair | None = attrs.field(default=None, metadata=_label("九年义务教育巩固率（%）"))
-    large_classes: int | None = attrs.field(default=None, metadata=_label("大班额班级数（56人及以上）"))
-    very_large_classes: int | None = attrs.field(default=None, metadata=_label("超大班额班级数（66人及以上）"))
-    disparity_primary: Decimal | None = attrs.field(default=None, metadata=_label("小学校际差异系数"))
-    disparity_junior: Decimal | None = attrs.field(default=None, metadata=_label("初中校际差异系数"))
-    disabled_enrollment: RatePair | None = attrs.field(default=None, metadata=_label("适龄残疾儿童少年入学率（%）"))
-    migrant_public_share: RatePair | None = attrs.field(default=None, metadata=_label("随迁子女公办学校就读比例（%）"))
-    aid: Money | None = attrs.field(default=None, metadata=_label("学生资助资金"))
-    aid_recipients: Count | None = attrs.field(default=None, metadata=_label("资助学生人次"))
+    def __attrs_post_init__(self) -> None:
+        for name in self.figures:
+            if name in type(self).__indicators__:
+                raise FieldValueError(f"figures.{name}", f"“{name}”是指标目录中的指标，请直接写在 {name} 下")
 
+    # set on each class made by area_class()
+    __area__: str = ""
+    __indicators__: tuple[str, ...] = ()
+    __statements__: tuple[str, ...] = ()
+    __items__: Mapping[str, tuple[str, ...]] = {}
 
-@attrs.frozen
-class Teachers(Narrative):
-    """教师队伍."""
-
-    average_salary: AmountPair | None = attrs.field(default=None, metadata=_label("义务教育教师年均工资收入（元）"))
-    civil_servant_salary: Decimal | None = attrs.field(default=None, metadata=_label("当地公务员年均工资收入（元）"))
-    trained: Count | None = attrs.field(default=None, metadata=_label("培训教师人次"))
-    exchanged: Count | None = attrs.field(default=None, metadata=_label("交流轮岗校长教师人数"))
-    recruited: Count | None = attrs.field(default=None, metadata=_label("新补充教师人数"))
-
-
-@attrs.frozen
-class Safety(Narrative):
-    """校园安全: the "三个100%" and incidents."""
-
-    guard_rate: Decimal | None = attrs.field(default=None, validator=percent, metadata=_label("专职保安配备率（%）"))
-    closed_management_rate: Decimal | None = attrs.field(default=None, validator=percent, metadata=_label("封闭化管理达标率（%）"))
-    alarm_link_rate: Decimal | None = attrs.field(default=None, validator=percent, metadata=_label("一键式报警和视频监控联网率（%）"))
-    incidents: int | None = attrs.field(default=None, metadata=_label("安全责任事故数"))
+    def indicator_values(self) -> Iterator[tuple[str, Any]]:
+        """(indicator key, value) of every indicator this area has a value for."""
+        for key in type(self).__indicators__:
+            value = getattr(self, key)
+            if value is not None and value != {}:
+                yield key, value
 
 
-
-@attrs.frozen
-class Ecosystem(Narrative):
-    """教育生态: 双减, 五项管理, 近视防控, 体质健康, 课后服务."""
-
-    myopia_rate: RatePair | None = attrs.field(default=None, metadata=_label("儿童青少年近视率（%）"))
-    fitness_pass_rate: RatePair | None = attrs.field(default=None, metadata=_label("体质健康合格率（%）"))
-    after_school_coverage: RatePair | None = attrs.field(default=None, metadata=_label("课后服务覆盖率（%）"))
-    institutions_inspected: int | None = attrs.field(default=None, metadata=_label("检查校外培训机构数"))
-
-
+@value_type
 @attrs.frozen
 class RectificationItem:
     """One problem found by last year's evaluation, and what was done about it."""
 
     problem: str = attrs.field(validator=_nonblank, metadata=_label("问题"))
-    actions: tuple[Paragraph, ...] = attrs.field(default=(), converter=_paragraphs, validator=_check_parts,
-                                                 metadata=_label("整改情况"))
-    status: Status | None = attrs.field(default=None,
-                                        metadata=_label("整改状态", "待整改、持续推进、基本完成 或 已完成"))
+    actions: tuple[Paragraph, ...] = paragraphs_field("整改情况")
+    status: Status | None = attrs.field(default=None, metadata=_label("整改状态", "待整改、持续推进、基本完成 或 已完成"))
+
+    @status.validator
+    def _check_status(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        choices = ("待整改", "持续推进", "基本完成", "已完成")
+        if value is not None and value not in choices:
+            raise FieldValueError("status", f"只能是 {' 或 '.join(choices)}")
 
 
+@value_type
 @attrs.frozen
 class RectificationGroup:
     """Problems grouped under one heading (关于教育投入力度不够的问题)."""
@@ -179,60 +243,322 @@ class RectificationGroup:
     items: tuple[RectificationItem, ...] = attrs.field(default=(), converter=tuple, metadata=_label("问题"))
 
 
-@attrs.frozen
-class Rectification(Narrative):
+@value_type
+@attrs.frozen(kw_only=True)
+class RectificationBase(AreaBase):
     """问题整改: last year's problems (问题 → 整改情况 → 状态), in groups or as a flat list."""
 
     groups: tuple[RectificationGroup, ...] = attrs.field(default=(), converter=tuple, metadata=_label("问题分组"))
     items: tuple[RectificationItem, ...] = attrs.field(default=(), converter=tuple, metadata=_label("问题"))
 
+    def all_items(self) -> Iterator[tuple[str, RectificationItem]]:
+        for i, item in enumerate(self.items):
+            yield f"items[{i}]", item
+        for g, group in enumerate(self.groups):
+            for i, item in enumerate(group.items):
+                yield f"groups[{g}].items[{i}]", item
 
-@attrs.frozen
-class Areas:
-    """Every area a report may have; which ones a report shows, and in what order, is the scheme's business."""
 
-    profile: Narrative | None = attrs.field(default=None, metadata=_label("县情与自查基本情况"))
-    rectification: Rectification | None = attrs.field(default=None, metadata=_label("问题整改"))
-    party: PartyLeadership | None = attrs.field(default=None, metadata=_label("党的全面领导"))
-    funding: Funding | None = attrs.field(default=None, metadata=_label("教育优先发展（经费保障）"))
-    reform: Narrative | None = attrs.field(default=None, metadata=_label("教育改革"))
-    equity: Equity | None = attrs.field(default=None, metadata=_label("教育公平"))
-    teachers: Teachers | None = attrs.field(default=None, metadata=_label("教师队伍"))
-    safety: Safety | None = attrs.field(default=None, metadata=_label("校园安全"))
-    ecosystem: Ecosystem | None = attrs.field(default=None, metadata=_label("教育生态"))
-    management: Narrative | None = attrs.field(default=None, metadata=_label("规范办学"))
-    exams: Narrative | None = attrs.field(default=None, metadata=_label("教育考试"))
-    achievements: Narrative | None = attrs.field(default=None, metadata=_label("主要成效"))
-    experience: Narrative | None = attrs.field(default=None, metadata=_label("经验做法"))
-    problems: Narrative | None = attrs.field(default=None, metadata=_label("存在问题"))
-    next_steps: Narrative | None = attrs.field(default=None, metadata=_label("下一步工作打算"))
-    feedback: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=nonblank_texts,
-        metadata=_label("督导反馈问题", "上级评价反馈的问题；不在报告中显示，次年结转时转为整改事项"))
+# ---------------------------------------------------------------------------------------------------------------
+# Classes made from the catalogue
+
+
+def _check_value(value: Any, where: str, kind: str) -> None:
+    if value is None:
+        return
+    for name in ("number", "exact"):
+        number = getattr(value, name)
+        if number is None:
+            continue
+        scaled = value.scaled() if name == "number" else number
+        if number < 0:
+            raise FieldValueError(where, f"不能为负数（{number}）")
+        if kind == "rate" and scaled is not None and scaled > 100:
+            raise FieldValueError(where, f"比率应在0到100之间（单位为%），实际是{number}")
+
+
+def _check_figure(figure: Figure, where: str, kind: str, indicator: Indicator | None) -> None:
+    _check_value(figure.current, f"{where}.current", kind)
+    _check_value(figure.previous, f"{where}.previous", kind)
+    if figure.unit is not None and indicator is not None:
+        if kind == "amount" and figure.unit not in number_words().money_units:
+            raise FieldValueError(f"{where}.unit", f"金额单位只能是 {'、'.join(number_words().money_units)}，"
+                                                   f"不能是“{figure.unit}”")
+        if kind == "rate" and figure.unit != "%":
+            raise FieldValueError(f"{where}.unit", "比率的单位是 %")
+        if kind not in ("amount", "rate"):
+            try:
+                check_nonblank(figure.unit)
+            except ValueError as e:
+                raise FieldValueError(f"{where}.unit", str(e)) from None
+
+
+def _figure_validator(indicator: Indicator, items: tuple[str, ...]) -> Any:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if indicator.kind == "flag":
+            if not isinstance(value, bool):
+                raise FieldValueError(attribute.name, "应为 true（是）或 false（否）")
+            return
+        if items:
+            if not isinstance(value, dict):
+                raise FieldValueError(attribute.name, f"应按{'、'.join(items)}分项填写")
+            for item, figure in value.items():
+                if item not in items:
+                    raise FieldValueError(f"{attribute.name}.{item}", f"不认识的“{item}”；可用：{'、'.join(items)}")
+                if not isinstance(figure, Figure):
+                    raise FieldValueError(f"{attribute.name}.{item}", "应为数字（current 今年、previous 上年）")
+                _check_figure(figure, f"{attribute.name}.{item}", indicator.kind, indicator)
+            return
+        if not isinstance(value, Figure):
+            raise FieldValueError(attribute.name, "应为数字（current 今年、previous 上年）")
+        _check_figure(value, attribute.name, indicator.kind, indicator)
+    return check
+
+
+def _to_figure(value: Any) -> Any:
+    """Converter for code: a plain number or written value is this year's value."""
+    if value is None or isinstance(value, (Figure, bool, dict)):
+        return value
+    return Figure(current=value)
+
+
+def _to_figures(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _to_figure(v) for k, v in value.items()}
+    return value
+
+
+def indicator_field(catalogue: Catalogue, indicator: Indicator) -> Any:
+    """The attrs field of one indicator: its type follows the indicator's kind and breakdown."""
+    items = catalogue.items(indicator)
+    help_zh = indicator.wording + (f"（{indicator.unit_of()}）" if indicator.unit_of() else "")
+    if indicator.kind == "flag":
+        return attrs.field(default=None, type=bool | None, validator=_figure_validator(indicator, ()),
+                           metadata=_label(indicator.name, help_zh))
+    if items:
+        key_type = Literal[items]  # type: ignore[valid-type]
+        breakdown = catalogue.breakdowns[indicator.breakdown or ""].name
+        return attrs.field(default=None, type=dict[key_type, Figure] | None,  # type: ignore[valid-type]
+                           converter=_to_figures, validator=_figure_validator(indicator, items),
+                           metadata=_label(indicator.name, f"{help_zh}；按{breakdown}填写：{'、'.join(items)}"))
+    return attrs.field(default=None, type=Figure | None, converter=_to_figure,
+                       validator=_figure_validator(indicator, ()), metadata=_label(indicator.name, help_zh))
+
+
+def class_name(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
+
+
+_CLASSES: dict[tuple[Any, ...], type[AreaBase]] = {}
+_LOCK = threading.Lock()
+
+
+def area_class(catalogue: Catalogue, key: str, definition: AreaDef) -> type[AreaBase]:
+    """The frozen attrs class of one area: the base fields, plus one field per indicator of ``definition``."""
+    cache_key = (id(catalogue), key, definition.kind, definition.indicators, tuple(definition.statements))
+    with _LOCK:
+        cls = _CLASSES.get(cache_key)
+        if cls is None:
+            base = RectificationBase if definition.kind == "rectification" else AreaBase
+            fields = {ind: indicator_field(catalogue, catalogue.indicators[ind]) for ind in definition.indicators}
+            made = attrs.make_class(class_name(key), fields, bases=(base,), frozen=True, kw_only=True)
+            made.__doc__ = definition.name
+            made.__module__ = __name__
+            made.__area__ = key
+            made.__indicators__ = definition.indicators
+            stated = tuple(i for i in definition.indicators if catalogue.indicators[i].statement is not None)
+            made.__statements__ = (*stated, *definition.statements)
+            made.__items__ = {i: catalogue.items(catalogue.indicators[i]) for i in definition.indicators}
+            cls = _CLASSES[cache_key] = value_type(made)  # type: ignore[assignment]
+        return cls  # type: ignore[return-value]
+
+
+def areas_record_class(scheme: str, classes: Mapping[str, type[AreaBase]]) -> type:
+    """The shape of a report's ``areas`` under one scheme: an optional field per area the scheme allows, and the
+    evaluators' feedback (not shown in the report; next year's rectification items)."""
+    fields: dict[str, Any] = {key: attrs.field(default=None, type=cls | None, metadata=_label(cls.__doc__ or key))
+                              for key, cls in classes.items()}
+    fields["feedback"] = attrs.field(default=(), type=tuple[str, ...], converter=tuple, validator=nonblank_texts,
+                                     metadata=_label("督导反馈问题", "上级评价反馈的问题；不在报告中显示，次年结转时转为整改事项"))
+    record = attrs.make_class(f"Areas_{re.sub(r'[^0-9A-Za-z_]', '_', scheme)}", fields, frozen=True, kw_only=True)
+    record.__module__ = __name__
+    return record
+
+
+class Areas(Mapping[str, AreaBase]):
+    """A report's areas: area key → its data (an object of the area's class), in the order given, plus the
+    evaluators' ``feedback``. Immutable. ``Areas(funding=Funding(...), feedback=[...])`` or ``Areas({...})``."""
+
+    __slots__ = ("_items", "feedback")
+    _items: dict[str, AreaBase]
+    feedback: tuple[str, ...]
+
+    def __init__(self, items: Mapping[str, Any] | None = None, /, *, feedback: Any = (), **areas: Any) -> None:
+        merged = {**(items or {}), **areas}
+        for key, value in merged.items():
+            if value is not None and not isinstance(value, AreaBase):
+                raise FieldValueError(str(key), "应为评价重点的数据（如 edureport.areas.Funding(...)）")
+        object.__setattr__(self, "_items", {k: v for k, v in merged.items() if v is not None})
+        feedback = tuple(feedback)
+        for i, text in enumerate(feedback):
+            if not isinstance(text, str):
+                raise FieldValueError(f"feedback[{i}]", "应为文本")
+            try:
+                check_nonblank(text)
+            except ValueError as e:
+                raise FieldValueError(f"feedback[{i}]", str(e)) from None
+        object.__setattr__(self, "feedback", feedback)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    @classmethod
+    def from_record(cls, record: Any) -> Areas:
+        values = {f.name: getattr(record, f.name) for f in attrs.fields(type(record)) if f.name != "feedback"}
+        return cls(values, feedback=record.feedback)
+
+    def __getitem__(self, key: str) -> AreaBase:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Areas):
+            return NotImplemented
+        return self._items == other._items and self.feedback == other.feedback
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Areas({self._items!r}, feedback={self.feedback!r})"
 
     def present(self) -> list[str]:
         """Keys of the areas this report has data for."""
-        return [key for key in AREA_KEYS if isinstance(getattr(self, key), Narrative)]
-
-    def __attrs_post_init__(self) -> None:
-        # a generated statement must belong to the area it is written in ({figures: myopia} only in ecosystem)
-        for key in AREA_KEYS:
-            area = getattr(self, key)
-            if isinstance(area, Narrative):
-                _check_statements(area, key, STATEMENTS.get(key, ()))
+        return list(self._items)
 
 
-#: the evaluation areas (every field of Areas but the feedback list, which is not a part of the report)
-AREA_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Areas) if a.name != "feedback")
+def to_areas(value: Any) -> Areas | None:
+    """Converter of ``Report.areas``: a mapping of area objects (or an Areas) becomes an Areas."""
+    if value is None or isinstance(value, Areas):
+        return value
+    if isinstance(value, Mapping):
+        feedback = value.get("feedback", ())
+        return Areas({k: v for k, v in value.items() if k != "feedback"}, feedback=feedback)
+    if attrs.has(type(value)) and any(f.name == "feedback" for f in attrs.fields(type(value))):
+        return Areas.from_record(value)
+    raise FieldValueError("areas", "应为评价重点名称到数据的对应（如 {\"funding\": Funding(...)}）")
 
 
-def _check_statements(node: Any, path: str, allowed: tuple[str, ...]) -> None:
-    paragraphs = getattr(node, "paragraphs", ()) or getattr(node, "actions", ())
-    for i, paragraph in enumerate(paragraphs):
-        for j, part in enumerate(() if isinstance(paragraph, str) else paragraph):
-            if isinstance(part, FiguresRef) and part.figures not in allowed:
-                offer = f"；这里可用：{'、'.join(allowed)}" if allowed else "；这个评价重点没有生成的数字表述"
-                raise FieldValueError(f"{path}.paragraphs[{i}][{j}].figures",
-                                      f"“{part.figures}”不是这个评价重点的数字表述{offer}")
-    for i, measure in enumerate(getattr(node, "measures", ())):
-        _check_statements(measure, f"{path}.measures[{i}]", allowed)
+# ---------------------------------------------------------------------------------------------------------------
+# Walking the narrative
+
+
+def area_paragraphs(area: AreaBase, path: str) -> Iterator[tuple[str, Paragraph]]:
+    """(field path, paragraph) of every paragraph of an area: its own, its measures' (with their points), and the
+    整改情况 of rectification items."""
+    for i, p in enumerate(area.paragraphs):
+        yield f"{path}.paragraphs[{i}]", p
+    yield from _measure_paragraphs(area.measures, path)
+    if isinstance(area, RectificationBase):
+        for where, item in area.all_items():
+            for i, p in enumerate(item.actions):
+                yield f"{path}.{where}.actions[{i}]", p
+
+
+def _measure_paragraphs(measures: tuple[Measure, ...], path: str) -> Iterator[tuple[str, Paragraph]]:
+    for m, measure in enumerate(measures):
+        here = f"{path}.measures[{m}]"
+        for i, p in enumerate(measure.paragraphs):
+            yield f"{here}.paragraphs[{i}]", p
+        for i, p in enumerate(measure.points):
+            yield f"{here}.points[{i}]", p
+        yield from _measure_paragraphs(measure.measures, here)
+
+
+def parts_of(paragraph: Paragraph) -> Parts:
+    """The parts of a paragraph (a text paragraph is one part; a reviewed one, the parts of its text)."""
+    if isinstance(paragraph, Reviewed):
+        return parts_of(paragraph.text)
+    return (paragraph,) if isinstance(paragraph, str) else paragraph
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The common areas, importable by name (from edureport.areas import Funding)
+
+
+def common_classes() -> dict[str, type[AreaBase]]:
+    """The classes of the packaged catalogue's areas, by class name (Funding, Equity …)."""
+    from .catalogue import load_catalogue
+    catalogue = load_catalogue()
+    return {class_name(key): area_class(catalogue, key, d) for key, d in catalogue.areas.items()}
+
+
+def __getattr__(name: str) -> Any:
+    classes = common_classes()
+    if name in classes:
+        return classes[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["AreaBase", "Areas", "Fill", "FigureRef", "Measure", "Paragraph", "Part", "RectificationBase",
+           "RectificationGroup", "RectificationItem", "Reviewed", "StatementRef", "YearRef", "area_class"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# References from paragraphs to figures
+
+
+@attrs.frozen
+class Target:
+    """What ``{figure: AREA.NAME[.ITEM]}`` points at: an indicator (``indicator`` True) or a figure of the area's
+    own, and for an indicator with a breakdown, one item or (``item`` None) all of them."""
+
+    area: str
+    name: str
+    item: str | None
+    indicator: bool
+
+
+def locate(areas: Mapping[str, AreaBase] | None, ref: str, statement: bool = False) -> Target:
+    """Resolve a reference against the report's areas; ValueError (Chinese) when it points at nothing."""
+    parts = ref.split(".")
+    if len(parts) not in (2, 3) or not all(parts):
+        form = "评价重点.表述名称" if statement else "评价重点.指标（或 评价重点.指标.分项）"
+        raise ValueError(f"“{ref}”应写成 {form}，如 {'funding.two_no_decrease' if statement else 'funding.budget_funds'}")
+    key, name = parts[0], parts[1]
+    item = parts[2] if len(parts) == 3 else None
+    area = (areas or {}).get(key)
+    if area is None:
+        have = "、".join(areas or {}) or "（无）"
+        raise ValueError(f"报告中没有评价重点“{key}”的数据；已有：{have}")
+    cls = type(area)
+    if statement:
+        if item is not None or name not in cls.__statements__:
+            from .parsing import unknown_keys_message
+            raise ValueError(unknown_keys_message([name], list(cls.__statements__), what=f"评价重点“{key}”没有表述",
+                                                  available="可用表述"))
+        return Target(key, name, None, name in cls.__indicators__)
+    if name in cls.__indicators__:
+        value = getattr(area, name)
+        if item is not None:
+            choices = cls.__items__.get(name, ())
+            if not choices:
+                raise ValueError(f"指标“{name}”没有分项，不能写“.{item}”")
+            if item not in choices:
+                raise ValueError(f"指标“{name}”没有分项“{item}”；可用：{'、'.join(map(str, choices))}")
+            if isinstance(value, dict) and item not in value:
+                raise ValueError(f"{key}.{name} 中没有填写“{item}”")
+        return Target(key, name, item, True)
+    if name in area.figures:
+        if item is not None:
+            raise ValueError(f"本地数字“{name}”没有分项")
+        return Target(key, name, None, False)
+    from .parsing import unknown_keys_message
+    known = [*cls.__indicators__, *area.figures]
+    raise ValueError(unknown_keys_message([name], known, what=f"评价重点“{key}”中没有数字", available="可用"))

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import tree
-from .checks import Finding
+from .checks import Finding, typed_twice
 from .lint import lint_data
-from .load import parse_text, report_from_data
+from .load import report_from_data
 from .missing import missing_values
 from .model import Report
-from .render import default_profile, prepare
+from .parsing import parse_text
+from .render import default_profile, prepare, scheme_for
 
 #: national guidance caps the published self-evaluation report at about 5,000 字
 LENGTH_GUIDANCE = 5000
@@ -35,9 +36,10 @@ def body_length(document: tree.Document) -> int:
 
 def audit_report(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Finding]:
     """Computed checks and length guidance for a loaded report."""
-    findings = [Finding("warning", p.path, f"{p.message}，正式生成前需补齐") for p in missing_values(report)]
+    checked, scheme = scheme_for(report, template_dirs)
+    findings = [Finding("warning", p.path, f"{p.message}，正式生成前需补齐") for p in missing_values(checked, scheme)]
     document, checks = prepare(report, default_profile(), template_dirs)
-    findings += checks
+    findings += checks + typed_twice(checked, scheme)
     length = body_length(document)
     if length > LENGTH_GUIDANCE:
         findings.append(Finding("warning", "", f"正文约{length}字，超过约{LENGTH_GUIDANCE}字的篇幅要求"))
@@ -48,5 +50,5 @@ def audit_file(path: str | os.PathLike[str], template_dirs: Sequence[str | os.Pa
     """All findings for a data file; raises DataError when it cannot be used at all."""
     source = Path(path)
     data, text, fmt = parse_text(source.read_bytes(), str(source), "json" if source.suffix == ".json" else None)
-    report = report_from_data(data, str(source), text=text, fmt=fmt)
+    report = report_from_data(data, str(source), text=text, fmt=fmt, template_dirs=template_dirs)
     return lint_data(data) + audit_report(report, template_dirs)

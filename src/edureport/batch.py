@@ -62,7 +62,7 @@ def output_names(sources: Sequence[Path], outdir: Path, suffix: str = ".docx") -
 def run_job(job: Job) -> Outcome:
     """Render one file; every failure becomes an Outcome with the Chinese message (field path included)."""
     try:
-        report = load_report(job.source)
+        report = load_report(job.source, template_dirs=job.template_dirs)
         profile = load_profile(job.profile) if job.profile else None
         if job.target.suffix == ".html":
             write_atomic(job.target, render_html(report, profile=profile, template_dirs=job.template_dirs,

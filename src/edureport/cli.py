@@ -67,8 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹（评价方案）")
     roll = sub.add_parser("rollover", help="由上一年的数据生成下一年的数据草稿（保留注释和文字，数字移入“上年”）")
     roll.add_argument("data", help="上一年的数据文件（YAML）")
-    roll.add_argument("--year", type=int, required=True, help="新的评价年度，如 2024")
+    roll.add_argument("--year", type=int, required=True,
+                      help="新的评价年度（报告所评价的年度，如 2024 年写 2024 年的工作时为 2024）；比原来晚一年以上时会提醒")
     roll.add_argument("-o", "--output", required=True, help="新数据文件（YAML）")
+    roll.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹（评价方案、指标目录）")
     imp = sub.add_parser("import", help="从已有的 Word 报告（.docx）恢复数据（YAML），便于结转到下一年")
     imp.add_argument("docx", help="Word/WPS 保存的 .docx 报告")
     imp.add_argument("-o", "--output", required=True, help="数据文件（YAML）")
@@ -78,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹")
     schema = sub.add_parser("schema", help="输出数据格式的 JSON Schema")
     schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
+    schema.add_argument("--scheme", help="评价方案名称：按该方案的评价重点和指标生成（默认为通用评价方案）")
+    schema.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹（评价方案、指标目录）")
     return parser
 
 
@@ -127,7 +131,7 @@ def _rollover(args: argparse.Namespace) -> int:
         print("命令行错误：新数据文件不能覆盖上一年的文件，请用 -o 指定另一个文件名", file=sys.stderr)
         return EXIT_INPUT
     try:
-        text, log = rollover_file(source, args.year)
+        text, log = rollover_file(source, args.year, args.templates)
     except OSError as e:
         print(f"数据错误：{source}：无法读取文件：{e.strerror or e}", file=sys.stderr)
         return EXIT_INPUT
@@ -135,7 +139,14 @@ def _rollover(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
         return EXIT_INPUT
     _write(target, text)
-    print(f"已生成 {target}：{len(log.moved)} 项数字移入上年，清空 {len(log.cleared)} 项，新增整改事项 {len(log.added)} 项")
+    for warning in log.warnings:
+        print(f"提醒：{warning}", file=sys.stderr)
+    print(f"已生成 {target}：{len(log.moved)} 项数字移入上年，清空 {len(log.cleared)} 项，新增 {len(log.added)} 项待填写，"
+          f"{len(log.review)} 段文字待核对")
+    if log.review:
+        print("以下段落从上一年带来，含有手写的数字、年份或文号，已标为待核对（review）；更新或确认后删去 review：")
+        for path, reason in log.review:
+            print(f"  字段 {path}：{reason}")
     if log.stale_years:
         print("以下文字仍写着旧的年份，请核对：")
         for path, excerpt in log.stale_years:
@@ -177,7 +188,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    text = json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        schema = report_schema(args.scheme, args.templates)
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return EXIT_INPUT
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         _write(args.output, text)
         print(f"已生成 {args.output}")

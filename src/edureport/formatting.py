@@ -1,23 +1,22 @@
 """How figures and dates are written in Chinese official text. Numbers go through babel (patterns, rounding already
 done to 四舍五入); Chinese numerals and enumerations are written by hand because babel has no Chinese spell-out.
 
-These functions are also the Jinja filters templates use: ``{{ pair.current | amount }}``,
-``{{ pair.change() | growth }}``, ``{{ points | enumerate_points }}``.
+These functions are also the Jinja filters templates use: ``{{ value | number }}``, ``{{ change | growth }}``,
+``{{ points | enumerate_points }}``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .areas import STAGE_NAMES, STAGES
 from .numbering import chinese_numeral
-from .quantities import AmountPair, Change, Money, MoneyUnit, RatePair, round_half_up
+from .quantities import Change, Value, round_half_up
 
 # Parsed once: given a locale *string*, babel searches its list of locales on every call.
 LOCALE = Locale.parse("zh_CN")
@@ -47,15 +46,18 @@ def amount(value: Decimal | int, places: int | None = None, group: bool = False,
     return number(value, places, group) + unit
 
 
-def money(value: Money, unit: MoneyUnit | None = None, places: int | None = None) -> str:
-    """Money in its own unit or scaled to another (万元 ↔ 亿元), exactly."""
-    scaled = value.to(unit) if unit is not None else value  # exact: units differ by powers of ten
-    return amount(scaled.amount, places, unit=scaled.unit)
-
-
-def percent(value: Decimal | int, places: int = 2) -> str:
-    """A rate already in percent: 88.11%."""
+def percent(value: Decimal | int, places: int | None = None) -> str:
+    """A rate already in percent, its decimals as written: 88.11%, 97.3%."""
     return number(value, places) + "%"
+
+
+def written(value: Value, unit: str = "") -> str:
+    """One year's value as the report writes it, with its unit: 142689万元, 6100余万元, 近500人, 8.2万余人次,
+    97.3%, ***%."""
+    if value.masked:
+        return value.masked + unit
+    assert value.number is not None
+    return f"{value.before}{number(value.number)}{value.magnitude}{value.after}{unit}"
 
 
 def growth(change: Change | None, places: int = 2, *, prefix: str = "比上年",
@@ -64,22 +66,26 @@ def growth(change: Change | None, places: int = 2, *, prefix: str = "比上年",
     points (比上年提高0.65个百分点). ``prefix`` may be 同比 or 较上年. Undefined growth is said, not hidden."""
     if change is None:
         return undefined
+    if round_half_up(change.value, places) == 0:
+        return "与上年持平"
+    return prefix + change_words(change, places)
+
+
+def change_words(change: Change, places: int = 2) -> str:
+    """The direction and size of a change without the comparison: 增长1.45%, 下降0.65个百分点, 持平."""
     rounded = round_half_up(change.value, places)
     if rounded == 0:
-        return "与上年持平"
+        return "持平"
     magnitude = number(abs(rounded), places)
     if change.points:
-        return prefix + ("提高" if rounded > 0 else "下降") + magnitude + "个百分点"
-    return prefix + ("增长" if rounded > 0 else "下降") + magnitude + "%"
+        return ("提高" if rounded > 0 else "下降") + magnitude + "个百分点"
+    return ("增长" if rounded > 0 else "下降") + magnitude + "%"
 
 
-def change_of(pair: AmountPair | RatePair | None) -> Change | None:
-    return None if pair is None else pair.change()
-
-
-def by_stage(per_stage: Mapping[str, AmountPair]) -> list[tuple[str, AmountPair]]:
-    """(学段名称, figure) in the order stages are always listed: 学前教育, 小学, 初中, 普通高中, 中职."""
-    return [(STAGE_NAMES[s], per_stage[s]) for s in STAGES if s in per_stage]
+def change_size(change: Change, places: int = 2) -> str:
+    """The size of a change alone, signed when it is a fall: 1.45%, -0.32%, 0.65个百分点."""
+    rounded = round_half_up(change.value, places)
+    return number(rounded, places) + ("个百分点" if change.points else "%")
 
 
 def rising(change: Change | None) -> bool:
@@ -110,3 +116,23 @@ def enumerate_points(items: Iterable[str], separator: str = "；", end: str = "�
     if not cleaned:
         return ""
     return separator.join(f"{chinese_numeral(i)}是{text}" for i, text in enumerate(cleaned, start=1)) + end
+
+
+def ensure_end(text: str, ending: str) -> str:
+    return text if text.endswith(ending) else text + ending
+
+
+def bracket(text: str) -> str:
+    """Wrap in full-width round brackets (附注, clause 7.3.6) unless the text already is."""
+    return text if text.startswith("（") and text.endswith("）") else f"（{text}）"
+
+
+def template_filters() -> dict[str, object]:
+    """The filters edureport adds to Jinja."""
+    return {"cn_date": cn_date, "cn_year": cn_year, "cn_number": cn_number, "number": number, "amount": amount,
+            "percent": percent, "growth": growth, "enumerate_points": enumerate_points, "ensure_end": ensure_end,
+            "bracket": bracket}
+
+
+def template_tests() -> dict[str, object]:
+    return {"rising": rising, "falling": falling}

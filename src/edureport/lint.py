@@ -16,7 +16,7 @@ import attrs
 import opencc
 
 from .checks import Finding
-from .load import leaves
+from .parsing import leaves
 from .numbering import chinese_numeral, numeral_value
 
 CJK = "\u4e00-\u9fff"

@@ -1,92 +1,40 @@
 """Stage 1 of the pipeline: bytes (YAML or JSON) → a typed :class:`~edureport.model.Report`.
 
-cattrs does the structuring (``forbid_extra_keys`` so a misspelt key is an error, not a silently ignored value) and
-reports every failure with its path; this module turns those failures into :class:`~edureport.errors.DataError`
-problems in Chinese, with the line in the source file when it can be found.
+The report's ``scheme`` decides what its ``areas`` may hold (the scheme lists the areas; the indicator catalogue types
+their figures), so the scheme is read first and the areas are structured with the classes made from it. Every
+problem is reported in Chinese with its field path and line (:mod:`edureport.parsing`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import json
-import re
-from collections.abc import Iterator, Mapping, Sequence
+import contextvars
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any
 
-import attrs
 import cattrs
-from cattrs.cols import homogenous_tuple_structure_factory
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn, override
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .areas import STATEMENTS, FiguresRef, Paragraph, Part
+from .areas import Areas, FigureRef, Fill, Paragraph, Part, Reviewed, StatementRef, YearRef
 from .errors import DataError, FieldValueError, Problem
 from .model import Report, Table
+from .parsing import (
+    TypeProblem,
+    base_converter,
+    hook,
+    parse_text,
+    structure,
+    structure_decimal,
+    structure_error,
+    structure_str,
+    type_name,
+)
+from .quantities import Figure, Value, parse_value
+from .resources import TemplateDirs
+from .schemes import DEFAULT_SCHEME, Scheme, load_scheme
 from .text import check_text
 
-PathPart = str | int
-T = TypeVar("T")
-
-
-class _TypeProblem(ValueError):
-    """A value of the wrong JSON/YAML type; the message is already Chinese."""
-
-
-_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", Decimal: "小数", list: "列表", dict: "键值对",
-               type(None): "空值"}
-
-
-def _type_name(value: Any) -> str:
-    for t, name in _TYPE_NAMES.items():
-        if type(value) is t:
-            return f"{name}（{value}）" if t in (int, float, Decimal, bool) else name
-    return type(value).__name__
-
-
-def _structure_str(value: Any, _t: type) -> str:
-    if isinstance(value, str):
-        return check_text(value)
-    if isinstance(value, (float, Decimal)):
-        raise _TypeProblem(f"应为文本，实际是{_type_name(value)}；数字作文本时请加引号，以免小数位丢失")
-    raise _TypeProblem(f"应为文本，实际是{_type_name(value)}")
-
-
-def _structure_int(value: Any, _t: type) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise _TypeProblem(f"应为整数，实际是{_type_name(value)}")
-
-
-def _structure_bool(value: Any, _t: type) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise _TypeProblem(f"应为 true 或 false，实际是{_type_name(value)}")
-
-
-_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-
-
-def _structure_date(value: Any, _t: type) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise _TypeProblem("应为日期（如 2024-06-05），不要带时间")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        m = _CN_DATE.fullmatch(value)
-        try:
-            if m:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        raise _TypeProblem(f"“{value}”不是有效日期；请写成 2024-06-05 或 2024年6月5日")
-    raise _TypeProblem(f"应为日期（如 2024-06-05），实际是{_type_name(value)}")
+_scheme: contextvars.ContextVar[Scheme | None] = contextvars.ContextVar("edureport_loading_scheme", default=None)
 
 
 def _structure_cell(value: Any, _t: type) -> str:
@@ -94,22 +42,11 @@ def _structure_cell(value: Any, _t: type) -> str:
     # text is exactly what was written.
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return str(value)
-    return _structure_str(value, str)
+    return structure_str(value, str)
 
 
-def _structure_decimal(value: Any, _t: type) -> Decimal:
-    if isinstance(value, bool):
-        raise _TypeProblem(f"应为数字，实际是{_type_name(value)}")
-    if isinstance(value, float):
-        raise _TypeProblem("不能用二进制浮点数（会丢失小数位）；请用 Decimal 或文本，如 \"752.96\"")
-    if isinstance(value, (int, Decimal)) or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-        if number.is_finite():
-            return number
-    raise _TypeProblem(f"应为数字，实际是{_type_name(value) if not isinstance(value, str) else f'“{value}”'}")
-
-
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+class _Cell(str):
+    """Marker type: a table cell (text, or a whole number written without quotes)."""
 
 
 def _structure_rows(value: Any, _t: type) -> tuple[tuple[str, ...], ...]:
@@ -117,346 +54,158 @@ def _structure_rows(value: Any, _t: type) -> tuple[tuple[str, ...], ...]:
     return rows
 
 
-class _Cell(str):
-    """Marker type: a table cell (text, or a whole number written without quotes)."""
-
-
 def _structure_title(value: Any, _t: type) -> tuple[str, ...]:
     if isinstance(value, str):
         return (check_text(value),)
     if isinstance(value, list):
         return converter.structure(value, tuple[str, ...])
-    raise _TypeProblem(f"应为文本或文本列表，实际是{_type_name(value)}")
+    raise TypeProblem(f"应为文本或文本列表，实际是{type_name(value)}")
 
 
-def _strict_tuple_factory(t: Any, conv: cattrs.Converter) -> Any:
-    # cattrs iterates whatever it is given, so a mapping or a string where a list belongs would be taken apart
-    # key by key or character by character; only a real list may become a tuple.
-    inner = homogenous_tuple_structure_factory(t, conv)
-
-    def structure(value: Any, _t: Any) -> Any:
-        if not isinstance(value, list):
-            raise _TypeProblem(f"应为列表（每项一行，以“- ”开头），实际是{_type_name(value)}")
-        return inner(value, _t)
-    return structure
+_PART_KEYS = {"figure": FigureRef, "statement": StatementRef, "year": YearRef, "fill": Fill}
 
 
-def _is_homogenous_tuple(t: Any) -> bool:
-    args = get_args(t)
-    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
-
-
-def _structure_part(value: Any, _t: Any) -> str | FiguresRef:
+def _structure_part(value: Any, _t: Any) -> Part:
     if isinstance(value, str):
         return check_text(value)
-    if isinstance(value, dict):
-        ref: FiguresRef = converter.structure(value, FiguresRef)
-        return ref
-    raise _TypeProblem(f"应为文本或 {{figures: 名称}}，实际是{_type_name(value)}")
+    if isinstance(value, Mapping):
+        kind = next((k for k in _PART_KEYS if k in value), None)
+        if kind is not None:
+            part: Part = converter.structure(value, _PART_KEYS[kind])
+            return part
+    raise TypeProblem(f"应为文本，或 {{figure: …}}、{{statement: …}}、{{year: …}}、{{fill: …}}，实际是{type_name(value)}")
+
+
+def _structure_parts(value: Any) -> tuple[Part, ...]:
+    if not value:
+        raise TypeProblem("列表不能为空")
+    parts: tuple[Part, ...] = converter.structure(value, tuple[Part, ...])
+    return parts
 
 
 def _structure_paragraph(value: Any, _t: Any) -> Paragraph:
-    # A paragraph is text, or a list of parts (text and generated figure statements) joined into one paragraph.
+    # A paragraph is text, a list of parts (text and references to the data) joined into one paragraph, or either
+    # of these wrapped for review ({text: …, review: 原因}).
     if isinstance(value, str):
         return check_text(value)
     if isinstance(value, list):
-        parts: tuple[Part, ...] = converter.structure(value, tuple[Part, ...])
-        return parts
-    raise _TypeProblem(f"应为文本，或由文本和 {{figures: 名称}} 组成的列表，实际是{_type_name(value)}")
+        return _structure_parts(value)
+    if isinstance(value, Mapping) and "review" in value:
+        reviewed: Reviewed = converter.structure(value, Reviewed)
+        return reviewed
+    raise TypeProblem("应为文本，或由文本和 {figure: …} 等组成的列表（待核对的段落写成 {text: …, review: …}），"
+                      f"实际是{type_name(value)}")
 
 
-_KNOWN_STATEMENTS = sorted({name for names in STATEMENTS.values() for name in names})
+def _structure_reviewed_text(value: Any, _t: Any) -> str | tuple[Part, ...]:
+    if isinstance(value, str):
+        return check_text(value)
+    if isinstance(value, list):
+        return _structure_parts(value)
+    raise TypeProblem(f"应为文本或由文本和 {{figure: …}} 等组成的列表，实际是{type_name(value)}")
 
 
-def _structure_figures_name(value: Any, _t: Any) -> str:
-    name = _structure_str(value, str)
-    if name not in _KNOWN_STATEMENTS:
-        raise _TypeProblem(f"没有名为“{name}”的数字表述；可用：{'、'.join(_KNOWN_STATEMENTS)}")
-    return name
+def _structure_value(value: Any, _t: Any) -> Value:
+    # 142689; "6100余", "近500", "8.2万余", "***"; or {value: …, exact: …} when the exact number is known.
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - {"value", "exact"})
+        if unknown or "value" not in value:
+            raise TypeProblem("应为数字、约数（如“6100余”）或 {value: 约数, exact: 准确数}" +
+                              (f"；未知字段 {'、'.join(map(str, unknown))}" if unknown else ""))
+        written = _structure_value(value["value"], Value)
+        try:
+            exact = structure_decimal(value["exact"]) if value.get("exact") is not None else None
+        except TypeProblem as e:
+            raise TypeProblem(f"exact {e}") from None
+        return Value(written.number, written.before, written.magnitude, written.after, written.masked, exact)
+    if isinstance(value, str):
+        try:
+            return parse_value(value)
+        except ValueError as e:
+            raise TypeProblem(str(e)) from None
+    return Value(structure_decimal(value))
+
+
+def _structure_figure(value: Any, _t: Any) -> Figure:
+    # A figure is its fields ({current: …, previous: …, unit: …}), or just this year's value.
+    if isinstance(value, Mapping):
+        return _figure_fields(value, Figure)  # type: ignore[no-any-return]
+    if isinstance(value, list):
+        raise TypeProblem("应为数字，或 {current: 今年, previous: 上年}，实际是列表")
+    return Figure(current=_structure_value(value, Value))
+
+
+def _structure_areas(value: Any, _t: Any) -> Areas:
+    scheme = _scheme.get()
+    if scheme is None:  # pragma: no cover - report_from_data always sets it when there are areas
+        raise TypeProblem("缺少评价方案")
+    if not isinstance(value, Mapping):
+        raise TypeProblem(f"应为键值对（评价重点: 数据），实际是{type_name(value)}")
+    for key in value:
+        if key in scheme.catalogue.areas and key not in scheme.classes:
+            where = "、".join(scheme.data_keys) or "（无）"
+            raise FieldValueError(str(key), f"评价方案“{scheme.name}”的报告结构中没有“{scheme.catalogue.areas[key].name}”"
+                                            f"（{key}）的位置；这个方案可用：{where}")
+    record = converter.structure(value, scheme.record)
+    return Areas.from_record(record)
 
 
 def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: _strict_tuple_factory(t, conv))
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook(dt.date, _structure_date)
-    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv = base_converter()
     conv.register_structure_hook(_Cell, _structure_cell)
     conv.register_structure_hook_func(lambda t: t == Part, _structure_part)
     conv.register_structure_hook_func(lambda t: t == Paragraph, _structure_paragraph)
-    conv.register_structure_hook(
-        FiguresRef, make_dict_structure_fn(FiguresRef, conv, figures=override(struct_hook=_structure_figures_name)))
+    conv.register_structure_hook(Value, _structure_value)
+    conv.register_structure_hook(Figure, _structure_figure)
+    conv.register_structure_hook(Areas, _structure_areas)
+    hook(conv, Reviewed, text=_structure_reviewed_text)
     # Hooks are resolved when a class's function is generated: register inner classes first.
-    conv.register_structure_hook(
-        Table, make_dict_structure_fn(Table, conv, rows=override(struct_hook=_structure_rows)))
-    conv.register_structure_hook(
-        Report, make_dict_structure_fn(Report, conv, title=override(struct_hook=_structure_title)))
-    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    hook(conv, Table, rows=_structure_rows)
+    hook(conv, Report, title=_structure_title)
     return conv
 
 
 converter = _make_converter()
+_figure_fields = cattrs.gen.make_dict_structure_fn(Figure, converter)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Error paths
-
-
-def format_path(parts: Sequence[PathPart]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-def leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(field path, scalar) for every scalar in parsed data, in the path notation of error messages."""
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            yield from leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from leaves(value, f"{path}[{i}]")
-    else:
-        yield path, node
-
-
-_REL_PATH = re.compile(r"([^\[\].]+)|\[(\d+)\]")
-
-
-def _parse_rel_path(text: str) -> list[PathPart]:
-    return [m[1] if m[1] is not None else int(m[2]) for m in _REL_PATH.finditer(text)]
-
-
-def _expected_keys(cls: Any) -> list[str]:
-    if isinstance(cls, type) and attrs.has(cls):
-        return [a.name for a in attrs.fields(cls)]
-    return []
-
-
-def _describe(exc: BaseException, cls: Any) -> tuple[list[PathPart], str]:
-    """Chinese message for one leaf failure, plus the path it adds below its object."""
-    if get_origin(cls) is Literal:
-        return [], f"只能是 {' 或 '.join(str(c) for c in get_args(cls))}"
-    if isinstance(exc, ForbiddenExtraKeysError):
-        known = _expected_keys(exc.cl)
-        names = sorted(str(name) for name in exc.extra_fields)
-        hints = []
-        for name in names:
-            close = difflib.get_close_matches(name, known, n=1)
-            hints.append(f"“{name}”" + (f"（是不是“{close[0]}”？）" if close else ""))
-        return [], f"未知字段 {'、'.join(hints)}；可用字段：{'、'.join(known)}"
-    if isinstance(exc, FieldValueError):
-        return _parse_rel_path(exc.path), exc.message
-    if isinstance(exc, KeyError):
-        return [], "缺少必填字段"
-    if isinstance(exc, (_TypeProblem, ValueError)) and exc.args and isinstance(exc.args[0], str) and \
-            re.search(r"[\u4e00-\u9fff]", exc.args[0]):
-        return [], exc.args[0]
-    if isinstance(exc, (TypeError, AttributeError)) and isinstance(cls, type) and attrs.has(cls):
-        return [], "应为键值对（字段: 值），实际不是"
-    if isinstance(exc, (TypeError, AttributeError)):
-        return [], "类型不对：应为列表或键值对"
-    return [], f"无法识别的值（{exc}）"
-
-
-def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[list[PathPart], str]]) -> None:
-    if isinstance(exc, ClassValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            _walk(sub, [*path, note.name], note.type, out)
-        for sub in without:
-            _walk(sub, path, exc.cl, out)
-    elif isinstance(exc, IterableValidationError):
-        indexed, unindexed = exc.group_exceptions()
-        for sub, item in indexed:
-            if str(item).startswith("Structuring mapping key"):  # the key itself is not allowed (an unknown 学段)
-                choices = get_args(item.type) if get_origin(item.type) is Literal else ()
-                hint = f"；可用：{'、'.join(map(str, choices))}" if choices else ""
-                out.append(([*path, str(item.index)], f"不认识的“{item.index}”{hint}"))
-                continue
-            index = item.index if isinstance(item.index, int) else str(item.index)
-            _walk(sub, [*path, index], item.type, out)
-        for sub in unindexed:
-            _walk(sub, path, None, out)
-    else:
-        rel, message = _describe(exc, cls)
-        out.append(([*path, *rel], message))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Parsing
-
-
-def _decode(data: bytes, source: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise DataError(source, [Problem("", "这不是文本文件（含有空字节）；请提供 YAML 或 JSON 数据文件", line=line)])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = "；看起来是 GBK/GB18030 编码，请在编辑器中另存为 UTF-8"
-        except UnicodeDecodeError:
-            hint = "；文件可能不是文本文件"
-        raise DataError(source, [Problem("", f"文件不是 UTF-8 编码{hint}", line=line)]) from None
-
-
-def _yaml_decimal(loader: Any, node: Any) -> Decimal | str:
-    try:
-        return Decimal(str(node.value).replace("_", ""))
-    except ArithmeticError:
-        return str(node.value)  # .inf, .nan: reported by the field's own hook, with its path
-
-
-class _DataConstructor(SafeConstructor):
-    """ruamel's safe constructor for report data. (add_constructor registers on the class, so these rules live in
-    a subclass of our own rather than on ruamel's shared classes.)"""
-
-
-# Dates stay strings so that a bad one (2024-13-01) is reported by the date hook with its field path.
-_DataConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-# Numbers with a fraction become exact decimals from their source text: 6.00 stays 6.00, 752.96 stays 752.96.
-_DataConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
-
-
-class _PositionConstructor(RoundTripConstructor):
-    """Round-trip constructor used only to find a field's line; a date that does not exist must not stop it."""
-
-
-_PositionConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
-def _yaml_loader(typ: str) -> YAML:
-    yaml = YAML(typ=typ, pure=True)
-    yaml.allow_duplicate_keys = False
-    yaml.Constructor = _DataConstructor if typ == "safe" else _PositionConstructor
-    return yaml
-
-
-def _parse(text: str, source: str, fmt: str) -> Any:
-    if not text.strip():
-        return None  # an empty file: reported as such by the caller
-    if fmt == "json":
-        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-            result: dict[str, Any] = {}
-            for k, v in items:
-                if k in result:
-                    raise ValueError(f"重复的字段“{k}”")
-                result[k] = v
-            return result
-        try:
-            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
-        except json.JSONDecodeError as e:
-            raise DataError(source, [Problem("", f"JSON 语法错误：{e.msg}", line=e.lineno, column=e.colno)]) from None
-        except ValueError as e:
-            raise DataError(source, [Problem("", f"JSON 内容错误：{e}")]) from None
-    try:
-        return _yaml_loader("safe").load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = (e.problem or e.context or "").strip()
-        if "duplicate key" in str(e):
-            what = "重复的字段（同一层出现了两次相同的键）"
-        return _raise_yaml(source, what, mark)
-    except YAMLError as e:
-        raise DataError(source, [Problem("", f"YAML 语法错误：{e}")]) from None
-
-
-def _raise_yaml(source: str, what: str, mark: Any) -> Any:
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    raise DataError(source, [Problem("", f"YAML 语法错误：{what}", line=line, column=column)]) from None
-
-
-def _locate(text: str, fmt: str, parts: Sequence[PathPart]) -> tuple[int | None, int | None]:
-    """Best-effort line/column of a field path in YAML source (round-trip loader keeps positions)."""
-    if fmt != "yaml":
-        return None, None
-    try:
-        node = _yaml_loader("rt").load(text)
-    except (YAMLError, ValueError):  # e.g. a date that does not exist: positions are a courtesy, not a must
-        return None, None
-    line = col = None
-    for part in parts:
-        lc = getattr(node, "lc", None)
-        try:
-            if isinstance(part, int) and isinstance(node, list) and part < len(node):
-                if lc is not None:
-                    line, col = lc.item(part)
-                node = node[part]
-            elif isinstance(part, str) and isinstance(node, Mapping) and part in node:
-                if lc is not None:
-                    line, col = lc.key(part)
-                node = node[part]
-            else:
-                break
-        except (KeyError, IndexError, TypeError):  # pragma: no cover - defensive
-            break
-    return (line + 1 if line is not None else None), (col + 1 if col is not None else None)
-
-
-def structure(data: Any, cls: type[T], source: str, *, text: str | None = None, fmt: str = "yaml") -> T:
-    """Structure parsed data into ``cls``; every failure becomes one DataError listing each problem's path."""
+def scheme_of(data: Any, template_dirs: TemplateDirs = ()) -> Scheme | None:
+    """The scheme report data names (the default scheme when it has areas but names none), or None."""
     if not isinstance(data, Mapping):
-        what = "空文件" if data is None else f"{_type_name(data)}"
-        raise DataError(source, [Problem("", f"顶层应为键值对（title: …、sections: … 等），实际是{what}")])
+        return None
+    name = data.get("scheme")
+    if name is None:
+        return load_scheme(DEFAULT_SCHEME, template_dirs) if data.get("areas") is not None else None
+    if not isinstance(name, str):
+        return None  # reported by the loader as a wrong type, with its path
+    return load_scheme(name, template_dirs)
+
+
+def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = None, fmt: str = "yaml",
+                     template_dirs: TemplateDirs = ()) -> Report:
+    """Structure already-parsed data (dicts and lists, as from ``json.loads``) into a Report; ``template_dirs``
+    are where the scheme (and the catalogue) named in the data are looked for, before the packaged ones."""
     try:
-        return converter.structure(data, cls)
-    except Exception as exc:
-        found: list[tuple[list[PathPart], str]] = []
-        _walk(exc, [], cls, found)
-        problems = []
-        for parts, message in found:
-            line, col = _locate(text, fmt, parts) if text is not None else (None, None)
-            problems.append(Problem(format_path(parts), message, line, col))
-        raise DataError(source, problems) from None
-
-
-def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = None, fmt: str = "yaml") -> Report:
-    """Structure already-parsed data (dicts and lists, as from ``json.loads``) into a Report."""
-    return structure(data, Report, source, text=text, fmt=fmt)
-
-
-def parse_text(data: str | bytes, source: str, fmt: str | None = None) -> tuple[Any, str, str]:
-    """Decode and parse YAML or JSON: (parsed data, its text, 'yaml' or 'json')."""
-    text = _decode(data, source) if isinstance(data, bytes) else data
+        scheme = scheme_of(data, template_dirs)
+    except DataError as e:
+        if e.source == "scheme":  # the data names a scheme that does not exist: the data's problem
+            raise structure_error(DataError(source, e.problems), Report, source, text, fmt) from None
+        raise
+    token = _scheme.set(scheme)
     try:
-        check_text(text, allow="\n\r\t")
-    except ValueError as e:
-        line = _line_of_bad_char(text)
-        raise DataError(source, [Problem("", f"文件{e}", line=line)]) from None
-    if fmt is None:
-        fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
-    return _parse(text, source, fmt), text, fmt
+        return structure(data, Report, source, converter, text=text, fmt=fmt)
+    finally:
+        _scheme.reset(token)
 
 
-def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = None) -> Report:
+def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = None, *,
+                 template_dirs: TemplateDirs = ()) -> Report:
     """Parse YAML or JSON text (``fmt`` 'yaml' or 'json'; guessed from the first character when omitted)."""
     parsed, text, fmt = parse_text(data, source, fmt)
-    return report_from_data(parsed, source, text=text, fmt=fmt)
+    return report_from_data(parsed, source, text=text, fmt=fmt, template_dirs=template_dirs)
 
 
-def _line_of_bad_char(text: str) -> int | None:
-    for number, line in enumerate(text.split("\n"), start=1):
-        try:
-            check_text(line, allow="\r\t")
-        except ValueError:
-            return number
-    return None  # pragma: no cover - only called after a failure
-
-
-def load_report(path: str | Path) -> Report:
+def load_report(path: str | Path, *, template_dirs: TemplateDirs = ()) -> Report:
     """Read a report data file (``.yaml``/``.yml``/``.json``)."""
     p = Path(path)
     try:
@@ -464,4 +213,7 @@ def load_report(path: str | Path) -> Report:
     except OSError as e:
         raise DataError(str(p), [Problem("", f"无法读取文件：{e.strerror or e}")]) from None
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
-    return loads_report(data, str(p), fmt)
+    return loads_report(data, str(p), fmt, template_dirs=template_dirs)
+
+
+__all__ = ["converter", "load_report", "loads_report", "report_from_data", "scheme_of"]

@@ -189,7 +189,11 @@ class _Builder:
                 header_rows += 1
         widths_attr = el.get("widths")
         widths = tuple(int(w) for w in widths_attr.split()) if widths_attr else None
-        self.blocks.append(tree.Table(tuple(rows), header_rows, widths))
+        align_attr = el.get("align")
+        align = tuple(align_attr.split()) if align_attr else None
+        if align is not None and any(a not in ("left", "center", "right") for a in align):
+            raise self.fail(el, f"<table align=\"{align_attr}\"> 只能由 left、center、right 组成")
+        self.blocks.append(tree.Table(tuple(rows), header_rows, widths, align))
 
     def colophon(self, el: etree._Element) -> None:
         list(self.children(el, {"cc", "printer", "print-date"}))

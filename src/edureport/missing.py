@@ -1,14 +1,15 @@
 """Values a final render needs and the data does not have yet: the dates and serial a rollover clears, this year's
-figures still to be filled in, rectification items without their 整改情况. A draft shows them as highlighted
-【待填写：…】 placeholders; a final render refuses and lists them."""
+figures still to be filled in, rectification items without their 整改情况, parts marked ``{fill: …}`` and paragraphs
+carried over from last year still waiting for a person's review. A draft shows them as highlighted
+【待填写：…】/【待核对：…】; a final render refuses and lists them."""
 
 from __future__ import annotations
 
-from .areas import Rectification
+from .areas import Fill, RectificationBase, Reviewed, parts_of
 from .checks import figures
 from .errors import DataError, Problem
-from .model import Report
-from .quantities import AmountPair, RatePair
+from .model import Report, iter_paragraphs
+from .schemes import Scheme
 
 
 class MissingValuesError(DataError):
@@ -18,25 +19,30 @@ class MissingValuesError(DataError):
         super().__init__(source, problems)
 
 
-def missing_values(report: Report) -> list[Problem]:
-    """Each missing value as a Problem (field path, what is missing)."""
+def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem]:
+    """Each missing value as a Problem (field path, what is missing), in the order of the data."""
     problems = []
     if report.header and report.header.doc_number and report.header.doc_number.serial is None:
         problems.append(Problem("header.doc_number.serial", "缺少发文顺序号"))
+    for path, paragraph in iter_paragraphs(report):
+        if isinstance(paragraph, Reviewed):
+            problems.append(Problem(f"{path}.review", f"待核对：{paragraph.review}（修改或确认后删去 review）"))
+        base = f"{path}.text" if isinstance(paragraph, Reviewed) else path
+        for j, part in enumerate(parts_of(paragraph)):
+            if isinstance(part, Fill):
+                problems.append(Problem(f"{base}[{j}].fill", f"待填写：{part.fill}"))
+    for path, figure, _unit in figures(report, scheme):
+        if figure.current is None and figure.stated_change is None:
+            known = "（上年已填）" if figure.previous is not None else ""
+            problems.append(Problem(f"{path}.current", f"缺少今年的数字{known}"))
+    for key, area in (report.areas or {}).items():
+        if isinstance(area, RectificationBase):
+            problems += [Problem(f"areas.{key}.{where}.actions", "缺少整改情况")
+                         for where, item in area.all_items() if not item.actions]
     if report.signature and report.signature.date is None:
         problems.append(Problem("signature.date", "缺少成文日期"))
     if report.colophon and report.colophon.print_date is None:
         problems.append(Problem("colophon.print_date", "缺少印发日期"))
-    for path, figure in figures(report.areas):
-        if isinstance(figure, (AmountPair, RatePair)) and figure.current is None and figure.stated_change is None:
-            known = "（上年已填）" if figure.previous is not None else ""
-            problems.append(Problem(f"{path}.current", f"缺少今年的数字{known}"))
-    rectification = report.areas.rectification if report.areas else None
-    if isinstance(rectification, Rectification):
-        items = [(f"areas.rectification.items[{i}]", item) for i, item in enumerate(rectification.items)]
-        items += [(f"areas.rectification.groups[{g}].items[{i}]", item)
-                  for g, group in enumerate(rectification.groups) for i, item in enumerate(group.items)]
-        problems += [Problem(f"{path}.actions", "缺少整改情况") for path, item in items if not item.actions]
     return problems
 
 

@@ -14,19 +14,32 @@ from typing import Any, Literal
 
 import attrs
 
-from .areas import Areas
+from .areas import (
+    Areas,
+    FigureRef,
+    Paragraph,
+    StatementRef,
+    YearRef,
+    area_paragraphs,
+    locate,
+    paragraphs_field,
+    parts_of,
+    to_areas,
+)
 from .errors import FieldValueError
 from .fields import label as _label
 from .fields import nonblank as _nonblank
 from .fields import nonblank_texts as _nonblank_texts
 from .fields import text as _text
 from .fields import texts as _texts
+from .sandbox import value_type
 from .text import check_text
 
 #: Deepest heading level GB/T 9704 defines: 一、 （一） 1. （1）
 MAX_HEADING_LEVEL = 4
 
 Numbering = Literal["restart", "continue"]
+Align = Literal["left", "center", "right"]
 
 
 def _positive(_inst: Any, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -46,6 +59,7 @@ def _one_of(*choices: str) -> Any:
     return check
 
 
+@value_type
 @attrs.frozen
 class DocNumber:
     """发文字号, e.g. 安府办〔2024〕7号: organ code, year, serial. Rendered with 六角括号 and no leading zeros."""
@@ -64,6 +78,7 @@ def _copy_number(_inst: Any, attribute: attrs.Attribute[Any], value: str | None)
         raise FieldValueError(attribute.name, "份号应为6位阿拉伯数字，如 000001")
 
 
+@value_type
 @attrs.frozen
 class Header:
     """版头 (clause 7.2): present on documents sent as files; absent on reports published as web pages."""
@@ -78,6 +93,7 @@ class Header:
     urgency: str | None = attrs.field(default=None, validator=_text, metadata=_label("紧急程度", "特急或加急"))
 
 
+@value_type
 @attrs.frozen
 class Section:
     """A numbered part of the body. Its number (一、 （一） 1. （1）) comes from its depth and position.
@@ -88,8 +104,7 @@ class Section:
     """
 
     title: str = attrs.field(validator=_nonblank, metadata=_label("标题", "不要写编号，编号自动生成"))
-    paragraphs: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_texts,
-                                              metadata=_label("段落"))
+    paragraphs: tuple[Paragraph, ...] = paragraphs_field()
     sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级标题"))
     run_in: bool = attrs.field(default=False, metadata=_label("标题与正文同段"))
     numbering: Numbering = attrs.field(default="restart", validator=_one_of("restart", "continue"),
@@ -105,6 +120,7 @@ def _title_lines(title: str | Iterable[str]) -> tuple[str, ...]:
     return (title,) if isinstance(title, str) else tuple(title)
 
 
+@value_type
 @attrs.frozen
 class Table:
     """A table (attachments often carry an indicator table). ``columns`` is the header row, repeated on each page."""
@@ -116,6 +132,9 @@ class Table:
         default=None, converter=attrs.converters.optional(tuple),
         metadata=_label("列宽比例", "如 [1, 3, 1]；省略则等宽"))
     title: str | None = attrs.field(default=None, validator=_text, metadata=_label("表题"))
+    align: tuple[Align, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple),
+        metadata=_label("各列对齐", "left、center 或 right（数字列通常右对齐）；省略则居中"))
 
     @columns.validator
     def _check_columns(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -133,6 +152,16 @@ class Table:
                 except ValueError as e:
                     raise FieldValueError(f"rows[{i}][{j}]", str(e)) from None
 
+    @align.validator
+    def _check_align(self, attribute: attrs.Attribute[Any], value: tuple[str, ...] | None) -> None:
+        if value is None:
+            return
+        if len(value) != len(self.columns):
+            raise FieldValueError("align", f"给了{len(value)}个对齐方式，表头有{len(self.columns)}列")
+        for i, a in enumerate(value):
+            if a not in ("left", "center", "right"):
+                raise FieldValueError(f"align[{i}]", f"只能是 left、center 或 right，不能是“{a}”")
+
     @widths.validator
     def _check_widths(self, attribute: attrs.Attribute[Any], value: tuple[int, ...] | None) -> None:
         if value is None:
@@ -143,17 +172,18 @@ class Table:
             raise FieldValueError("widths", "列宽比例必须是正整数")
 
 
+@value_type
 @attrs.frozen
 class Attachment:
     """附件 (clause 7.3.7): starts on a new page; its title is also listed in the 附件说明 after the body."""
 
     title: str = attrs.field(validator=_nonblank, metadata=_label("附件名称", "名称后不加标点"))
-    paragraphs: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_texts,
-                                              metadata=_label("段落"))
+    paragraphs: tuple[Paragraph, ...] = paragraphs_field()
     sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级标题"))
     tables: tuple[Table, ...] = attrs.field(default=(), converter=tuple, metadata=_label("表格"))
 
 
+@value_type
 @attrs.frozen
 class Signature:
     """署名 and 成文日期 (clause 7.3.5). ``seal``: laid out for a seal (date 4 characters from the right, issuer
@@ -165,6 +195,7 @@ class Signature:
     seal: bool = attrs.field(default=False, metadata=_label("加盖印章"))
 
 
+@value_type
 @attrs.frozen
 class Colophon:
     """版记 (clause 7.4): 抄送, 印发机关 and 印发日期 between rules at the bottom of the last page."""
@@ -174,6 +205,7 @@ class Colophon:
     cc: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_texts, metadata=_label("抄送机关"))
 
 
+@value_type
 @attrs.frozen
 class Notice:
     """公示: the report is published on the government portal before submission; shown on the HTML page only."""
@@ -185,6 +217,7 @@ class Notice:
     email: str | None = attrs.field(default=None, validator=_text, metadata=_label("电子邮箱"))
 
 
+@value_type
 @attrs.frozen
 class Report:
     """One report: everything from the 版头 to the 版记. ``title`` is one string, or a list of lines when the title
@@ -195,8 +228,7 @@ class Report:
     sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("正文各部分"))
     addressee: str | None = attrs.field(default=None, validator=_text,
                                         metadata=_label("主送机关", "不要加冒号，冒号自动添加"))
-    opening: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_texts,
-                                           metadata=_label("开头段落"))
+    opening: tuple[Paragraph, ...] = paragraphs_field("开头段落")
     header: Header | None = attrs.field(default=None, metadata=_label("版头"))
     attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=tuple, metadata=_label("附件"))
     signature: Signature | None = attrs.field(default=None, metadata=_label("署名和成文日期"))
@@ -206,7 +238,8 @@ class Report:
     year: int | None = attrs.field(default=None, metadata=_label("评价年度", "报告所评价的年度，如 2023；数字表述中的年份由此而来"))
     scheme: str | None = attrs.field(default=None, validator=_text,
                                      metadata=_label("评价方案", "templates/schemes/ 中的方案名，决定评价重点的顺序、标题和报告结构"))
-    areas: Areas | None = attrs.field(default=None, metadata=_label("评价重点（分领域数据）"))
+    areas: Areas | None = attrs.field(default=None, converter=to_areas,
+                                      metadata=_label("评价重点（分领域数据）", "键为评价方案中的评价重点和报告部分"))
     notice: Notice | None = attrs.field(default=None, metadata=_label("公示信息", "只在网页（HTML）版本中显示"))
     template: str | None = attrs.field(default=None, validator=_text,
                                        metadata=_label("报告骨架模板", "省略时用评价方案的骨架，没有方案时用 report.xml.j2"))
@@ -227,6 +260,43 @@ class Report:
         for path, depth, section in iter_sections(value, "sections"):
             if depth > MAX_HEADING_LEVEL:
                 raise FieldValueError(path, f"标题“{section.title}”是第{depth}级，公文标题最多四级（一、（一）1.（1））")
+
+
+    def __attrs_post_init__(self) -> None:
+        # every reference in a paragraph must point at something the report has
+        for path, paragraph in iter_paragraphs(self):
+            base = f"{path}.text" if not isinstance(paragraph, (str, tuple)) else path
+            for j, part in enumerate(parts_of(paragraph)):
+                where = f"{base}[{j}]"
+                try:
+                    if isinstance(part, FigureRef):
+                        where += ".figure"
+                        locate(self.areas, part.figure)
+                    elif isinstance(part, StatementRef):
+                        where += ".statement"
+                        locate(self.areas, part.statement, statement=True)
+                    elif isinstance(part, YearRef) and self.year is None:
+                        where += ".year"
+                        raise ValueError("引用年份（{year: …}）需要先填写评价年度 year")
+                except ValueError as e:
+                    raise FieldValueError(where, str(e)) from None
+
+
+def iter_paragraphs(report: Report) -> Iterator[tuple[str, Paragraph]]:
+    """(field path, paragraph) of every paragraph of the report, in document order of the data."""
+    for i, p in enumerate(report.opening):
+        yield f"opening[{i}]", p
+    for path, _depth, section in iter_sections(report.sections, "sections"):
+        for i, p in enumerate(section.paragraphs):
+            yield f"{path}.paragraphs[{i}]", p
+    for key, area in (report.areas or {}).items():
+        yield from area_paragraphs(area, f"areas.{key}")
+    for a, attachment in enumerate(report.attachments):
+        for i, p in enumerate(attachment.paragraphs):
+            yield f"attachments[{a}].paragraphs[{i}]", p
+        for path, _depth, section in iter_sections(attachment.sections, f"attachments[{a}].sections"):
+            for i, p in enumerate(section.paragraphs):
+                yield f"{path}.paragraphs[{i}]", p
 
 
 def iter_sections(sections: tuple[Section, ...], prefix: str, depth: int = 1) -> Iterator[tuple[str, int, Section]]:

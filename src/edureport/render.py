@@ -15,14 +15,17 @@ from typing import BinaryIO
 
 import attrs
 
+from .areas import AreaBase, Areas
 from .checks import Finding, run_checks
 from .convert import pdf_bytes
-from .errors import OutputError, Problem
+from .errors import DataError, FieldValueError, OutputError, Problem, TemplateError
 from .markup import parse_markup
 from .missing import MissingValuesError, missing_values
 from .model import Report
+from .parsing import unknown_keys_message
 from .profile import Profile, load_profile
-from .schemes import load_scheme
+from .schemes import DEFAULT_SCHEME, Scheme, load_scheme
+from .statements import Stater
 from .templating import Limits, render_markup
 from .tree import Document
 from .writer import write_docx
@@ -45,21 +48,88 @@ class Rendered:
     findings: tuple[Finding, ...]
 
 
+def scheme_for(report: Report, template_dirs: TemplateDirs = ()) -> tuple[Report, Scheme | None]:
+    """The scheme a report is laid out by (the default one when it has areas but names none), and the report with
+    its areas checked against the scheme's classes (an area built in code from a common class is rebuilt as the
+    scheme's class, so its values are validated by the scheme's catalogue)."""
+    if report.scheme is None and report.areas is None:
+        return report, None
+    scheme = load_scheme(report.scheme or DEFAULT_SCHEME, template_dirs)
+    if report.areas is None:
+        return report, scheme
+    rebuilt: dict[str, AreaBase] = {}
+    problems = []
+    for key, area in report.areas.items():
+        cls = scheme.classes.get(key)
+        if cls is None:
+            problems.append(Problem(f"areas.{key}", unknown_keys_message([key], list(scheme.classes),
+                                                                         what="评价方案中没有", available="可用")))
+            continue
+        if type(area) is cls:
+            rebuilt[key] = area
+            continue
+        names = {f.name for f in attrs.fields(cls)}
+        values = {f.name: getattr(area, f.name) for f in attrs.fields(type(area))}
+        extra = [n for n, v in values.items() if n not in names and v not in (None, (), {})]
+        if extra:
+            problems.append(Problem(f"areas.{key}", unknown_keys_message(extra, sorted(names))))
+            continue
+        try:
+            rebuilt[key] = cls(**{n: v for n, v in values.items() if n in names})
+        except (FieldValueError, TypeError, ValueError) as e:
+            where = f"areas.{key}.{e.path}" if isinstance(e, FieldValueError) else f"areas.{key}"
+            problems.append(Problem(where, e.message if isinstance(e, FieldValueError) else str(e)))
+    if problems:
+        raise DataError("数据", problems)
+    return attrs.evolve(report, areas=Areas(rebuilt, feedback=report.areas.feedback)), scheme
+
+
 def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft: bool = True,
             limits: Limits | None = None) -> tuple[Document, list[Finding]]:
     """The document tree and the findings of the computed checks, from one reading of the scheme."""
-    if not draft and (missing := missing_values(report)):
+    report, scheme = scheme_for(report, template_dirs)
+    if not draft and (missing := missing_values(report, scheme)):
         raise MissingValuesError(missing)
-    scheme = load_scheme(report.scheme, template_dirs) if report.scheme else None
     skeleton = report.template or (scheme.skeleton if scheme else "report.xml.j2")
-    findings = run_checks(report, scheme)
+    findings = run_checks(report, scheme) if scheme else []
+    say = Stater(report, scheme, draft)
     markup = render_markup(report, template_dirs, template_name=skeleton, limits=limits,
-                           context={"scheme": scheme, "findings": findings, "draft": draft})
+                           context={"scheme": scheme, "findings": findings, "draft": draft, "say": say})
     document = parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
                             run_in_end=profile.headings.run_in_end)
+    if scheme is not None:
+        _check_placement(report, scheme, say, skeleton)
+        findings += unstated(report, scheme, say)
     if not draft and (left := document.placeholders()):  # a template asked for a value no rule above knows of
         raise MissingValuesError([Problem("", f"仍有待填写的内容：{text}") for text in left])
     return document, findings
+
+
+def _check_placement(report: Report, scheme: Scheme, say: Stater, skeleton: str) -> None:
+    """A skeleton never drops what the data gives, and every part heading the scheme names is one it uses."""
+    for key in report.areas or {}:
+        if key not in say.placed:
+            name = scheme.definitions[key].name
+            raise TemplateError(f"骨架模板没有放置数据中的“{name}”（areas.{key}）；请在评价方案中换用能放置它的骨架，"
+                                "或在骨架模板中为它留出位置", skeleton, None)
+    used = say.asked | say.placed
+    unused = [key for key in scheme.parts if key not in used]
+    if unused:
+        raise DataError(scheme.path, [Problem(f"parts.{key}", unknown_keys_message(
+            [key], sorted(used), what=f"骨架模板 {skeleton} 没有这一部分", available="它使用的部分")) for key in unused])
+
+
+def unstated(report: Report, scheme: Scheme, say: Stater) -> list[Finding]:
+    """Figures the data types but the report never states: a dead figure is a figure nobody checks next year."""
+    findings = []
+    for key, area in (report.areas or {}).items():
+        names = [name for name, _ in area.indicator_values()] + list(area.figures)
+        for name in names:
+            if f"{key}.{name}" not in say.stated:
+                where = f"areas.{key}.figures.{name}" if name in area.figures else f"areas.{key}.{name}"
+                findings.append(Finding("warning", where, f"填写了“{name}”的数字，但报告中没有表述；"
+                                                          f"请在段落中引用 {{figure: {key}.{name}}}，或删去这个数字"))
+    return findings
 
 
 def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),

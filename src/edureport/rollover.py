@@ -1,15 +1,19 @@
 """Next year's report from this year's: ``edureport rollover LAST.yaml --year N -o NEW.yaml``.
 
-Works on the YAML as written (ruamel.yaml's round-trip mode), so the user's comments, key order and wording survive;
-the typed model decides what each value is. The rules:
+``--year`` is the new 评价年度 (the year the report evaluates). Works on the YAML as written (ruamel.yaml's round-trip
+mode), so the user's comments, key order and wording survive; the scheme and the indicator catalogue decide what each
+value is. The rules:
 
-- year-on-year figures: this year's value becomes last year's, this year's is left empty to fill, a stated growth
-  is cleared (a value that had no "this year" has no successor and is cleared);
-- other figures of the year (amounts, counts, rates, coefficients) are cleared; standards (生均公用经费标准) are carried;
+- figures: this year's value becomes last year's and this year's is left to fill (an indicator whose catalogue entry
+  says ``rollover: carry`` — a standard such as 生均公用经费标准 — is kept; ``clear`` is emptied); a stated growth is
+  cleared; the areas' own figures move the same way; yes/no answers and self-assessed scores are cleared;
 - last year's problems (存在问题) and the evaluators' feedback become rectification items (问题 kept, 整改情况 empty,
-  status 待整改); unfinished rectification items are carried, finished ones cleared; the problems part is cleared;
+  status 待整改); unfinished rectification items are carried, finished ones cleared; this year's 存在问题 becomes a
+  placeholder to write;
 - the 发文字号 serial, the 成文日期 and the 印发日期 are cleared; the 发文字号 year follows the report year;
-- all text is carried as a draft; text that names last year's year is listed for review, never rewritten.
+- every narrative paragraph that holds hand-typed numbers, years or 文号 is marked for review
+  (``{text: …, review: 原因}``): a draft highlights it and a final render refuses until a person has updated or
+  confirmed it; the opening's citation of the evaluation notice (评价通知和文号) is marked too. Nothing is rewritten.
 
 Every value of the old file is either carried, moved or deliberately cleared; :class:`RolloverLog` lists them.
 """
@@ -19,32 +23,38 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
 import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import areas as area_types
 from .errors import DataError, Problem
-from .load import leaves, loads_report
-from .quantities import AmountPair, RatePair
+from .load import loads_report, scheme_of
+from .parsing import leaves, parse_text
+from .resources import TemplateDirs
 
-_CARRIED_FIGURES = {"public_funds_standard"}  # standards, not this year's results
 _ENUMERATED = re.compile(r"[一二三四五六七八九十]+是")
+# what makes a carried paragraph stale: digits (numbers, years, dates, 文号)
+_HAND_TYPED = re.compile(r"\d+(?:\.\d+)?(?:[年月日号%％]|[\u4e00-\u9fff]{0,2})")
+_NOTICE = re.compile(r"《[^》]*(?:通知|方案|函)[^》]*》\s*（[^）]*〔\d{4}〕[^）]*）")
 
 
 @attrs.define
 class RolloverLog:
     """What happened to every value: ``moved`` (old path → new path), ``renewed`` (the years, set from the new
-    year), ``cleared`` and ``added`` paths, and text fields that name the old year (for a person to review)."""
+    year), ``cleared`` and ``added`` paths, ``review`` (paragraphs marked for review, with the reason), text fields
+    that name the old year (``stale_years``), and ``warnings`` for the person running it."""
 
     moved: list[tuple[str, str]] = attrs.Factory(list)
     renewed: list[str] = attrs.Factory(list)
     cleared: list[str] = attrs.Factory(list)
     added: list[str] = attrs.Factory(list)
+    review: list[tuple[str, str]] = attrs.Factory(list)
     stale_years: list[tuple[str, str]] = attrs.Factory(list)
+    warnings: list[str] = attrs.Factory(list)
 
 
 def _yaml() -> YAML:
@@ -55,16 +65,23 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _clear(node: CommentedMap, key: str, path: str, log: RolloverLog) -> None:
+def _clear(node: Any, key: str, path: str, log: RolloverLog) -> None:
     if key in node:
         log.cleared += [p for p, _ in leaves(node[key], path)]
         del node[key]
 
 
-def _roll_pair(node: CommentedMap, path: str, log: RolloverLog) -> None:
-    """A year-on-year figure: this year's value becomes last year's."""
+def _roll_figure(parent: Any, key: str, path: str, log: RolloverLog) -> None:
+    """A figure: this year's value becomes last year's (a bare value is this year's value)."""
+    node = parent[key]
+    if not isinstance(node, dict):  # `guard_rate: 100` is this year's value
+        if node is None:
+            return
+        parent[key] = CommentedMap([("previous", node)])
+        log.moved.append((path, f"{path}.previous"))
+        return
     _clear(node, "stated_change", f"{path}.stated_change", log)
-    if "current" in node and node["current"] is not None:
+    if node.get("current") is not None:
         if "previous" in node:
             log.cleared.append(f"{path}.previous")
         node["previous"] = node["current"]
@@ -75,45 +92,59 @@ def _roll_pair(node: CommentedMap, path: str, log: RolloverLog) -> None:
         _clear(node, "previous", f"{path}.previous", log)
 
 
-def _is(field_type: Any, *classes: type) -> bool:
-    return field_type in classes or any(arg in classes for arg in get_args(field_type))
+def _roll_area(node: Any, key: str, scheme: Any, path: str, log: RolloverLog) -> None:
+    definition = scheme.definitions[key]
+    catalogue = scheme.catalogue
+    for name in list(node):
+        here = f"{path}.{name}"
+        if name in definition.indicators:
+            indicator = catalogue.indicators[name]
+            if indicator.rollover == "carry":
+                continue
+            if indicator.rollover == "clear" or indicator.kind == "flag":
+                _clear(node, name, here, log)
+            elif indicator.breakdown and isinstance(node[name], dict):
+                for item in list(node[name]):
+                    _roll_figure(node[name], item, f"{here}.{item}", log)
+            else:
+                _roll_figure(node, name, here, log)
+        elif name == "figures" and isinstance(node[name], dict):
+            for local in list(node[name]):
+                _roll_figure(node[name], local, f"{here}.{local}", log)
+        elif name == "self_score":
+            _clear(node, name, here, log)
 
 
-def _roll_area(node: CommentedMap, cls: type, path: str, log: RolloverLog) -> None:
-    attrs.resolve_types(cls)
-    for field in attrs.fields(cls):
-        if field.name not in node or field.name in _CARRIED_FIGURES:
-            continue
-        here = f"{path}.{field.name}"
-        if get_origin(field.type) is dict:  # per stage: 学前, 小学 … each a year-on-year figure
-            for stage in list(node[field.name]):
-                _roll_pair(node[field.name][stage], f"{here}.{stage}", log)
-        elif _is(field.type, AmountPair, RatePair):
-            _roll_pair(node[field.name], here, log)
-        elif field.name not in ("title", "paragraphs", "measures") and not _is(field.type, str):
-            _clear(node, field.name, here, log)  # an amount, count, rate or coefficient of the year
-
-
-def _problem_texts(problems: CommentedMap) -> list[str]:
+def _problem_texts(problems: Any) -> list[str]:
     """Last year's 存在问题 as separate problems: each measure (its title and description), each "一是……" point."""
     texts: list[str] = []
     for paragraph in problems.get("paragraphs", []) or []:
-        if not isinstance(paragraph, str):
-            continue
-        marks = list(_ENUMERATED.finditer(paragraph))
+        text = _plain(paragraph)
+        marks = list(_ENUMERATED.finditer(text))
         if marks:
             for mark, after in zip(marks, [*marks[1:], None], strict=True):
-                texts.append(paragraph[mark.end():after.start() if after else None].strip("；;。 ") + "。")
-        else:
-            texts.append(paragraph)
+                texts.append(text[mark.end():after.start() if after else None].strip("；;。 ") + "。")
+        elif text:
+            texts.append(text)
     for measure in problems.get("measures", []) or []:
-        description = next((p for p in measure.get("paragraphs", []) or []
-                            if isinstance(p, str) and not p.startswith(("整改举措", "整改措施"))), None)
+        description = next((t for t in map(_plain, measure.get("paragraphs", []) or [])
+                            if t and not t.startswith(("整改举措", "整改措施"))), None)
         texts.append(str(measure["title"]) + ("。" + description if description else ""))
     return texts
 
 
-def _roll_rectification(areas: CommentedMap, log: RolloverLog) -> None:
+def _plain(paragraph: Any) -> str:
+    """The text of a paragraph as written (references to figures are left out)."""
+    if isinstance(paragraph, str):
+        return paragraph
+    if isinstance(paragraph, dict) and "text" in paragraph:
+        return _plain(paragraph["text"])
+    if isinstance(paragraph, list):
+        return "".join(p for p in paragraph if isinstance(p, str))
+    return ""
+
+
+def _roll_rectification(areas: Any, log: RolloverLog) -> None:
     old = areas.get("rectification") or CommentedMap()
     items = CommentedSeq()
     # unfinished items carry over with their actions; finished ones were last year's business
@@ -132,7 +163,15 @@ def _roll_rectification(areas: CommentedMap, log: RolloverLog) -> None:
     for text in new_texts:
         items.append(CommentedMap([("problem", text), ("status", "待整改")]))
         log.added.append(f"areas.rectification.items[{len(items) - 1}].problem")
-    _clear(areas, "problems", "areas.problems", log)
+    if "problems" in areas:  # this year's problems are still to be written: a placeholder, not a gap
+        old_problems = areas["problems"]
+        log.cleared += [p for p, _ in leaves(old_problems, "areas.problems")]
+        fresh = CommentedMap()
+        if isinstance(old_problems, dict) and old_problems.get("title"):
+            fresh["title"] = old_problems["title"]
+        fresh["paragraphs"] = CommentedSeq([CommentedSeq([CommentedMap([("fill", "今年存在的问题")])])])
+        areas["problems"] = fresh
+        log.added.append("areas.problems.paragraphs[0]")
     _clear(areas, "feedback", "areas.feedback", log)
     if not items and "rectification" not in areas:
         return
@@ -148,19 +187,81 @@ def _roll_rectification(areas: CommentedMap, log: RolloverLog) -> None:
     areas.insert(0, "rectification", rectification)
 
 
-def rollover_file(path: str | os.PathLike[str], year: int) -> tuple[str, RolloverLog]:
+def _paragraph_lists(doc: Any) -> Iterator[tuple[str, Any]]:
+    """(path, list of paragraphs) of every narrative paragraph list in the data."""
+    if isinstance(doc.get("opening"), list):
+        yield "opening", doc["opening"]
+
+    def sections(node: Any, path: str) -> Iterator[tuple[str, Any]]:
+        for i, section in enumerate(node or []):
+            if isinstance(section, dict):
+                if isinstance(section.get("paragraphs"), list):
+                    yield f"{path}[{i}].paragraphs", section["paragraphs"]
+                yield from sections(section.get("sections"), f"{path}[{i}].sections")
+
+    def measures(node: Any, path: str) -> Iterator[tuple[str, Any]]:
+        for i, measure in enumerate(node or []):
+            if isinstance(measure, dict):
+                for field in ("paragraphs", "points"):
+                    if isinstance(measure.get(field), list):
+                        yield f"{path}[{i}].{field}", measure[field]
+                yield from measures(measure.get("measures"), f"{path}[{i}].measures")
+
+    yield from sections(doc.get("sections"), "sections")
+    for key, area in (doc.get("areas") or {}).items():
+        if not isinstance(area, dict):
+            continue
+        if isinstance(area.get("paragraphs"), list):
+            yield f"areas.{key}.paragraphs", area["paragraphs"]
+        yield from measures(area.get("measures"), f"areas.{key}.measures")
+        for i, item in enumerate(area.get("items") or []):
+            if isinstance(item, dict) and isinstance(item.get("actions"), list):
+                yield f"areas.{key}.items[{i}].actions", item["actions"]
+    for a, attachment in enumerate(doc.get("attachments") or []):
+        if isinstance(attachment, dict):
+            if isinstance(attachment.get("paragraphs"), list):
+                yield f"attachments[{a}].paragraphs", attachment["paragraphs"]
+            yield from sections(attachment.get("sections"), f"attachments[{a}].sections")
+
+
+def _mark_for_review(doc: Any, log: RolloverLog) -> None:
+    for path, paragraphs in _paragraph_lists(doc):
+        for i, paragraph in enumerate(paragraphs):
+            if isinstance(paragraph, dict):  # already waiting for review
+                continue
+            text = _plain(paragraph)
+            reasons = []
+            if path == "opening" and _NOTICE.search(text):
+                reasons.append("引用的评价通知和文号是上一年的，请换成今年的")
+            found = list(dict.fromkeys(m.group(0) for m in _HAND_TYPED.finditer(text)))
+            if found:
+                shown = "、".join(found[:5]) + ("等" if len(found) > 5 else "")
+                reasons.append(f"含有手写的数字、年份或文号（{shown}），请核对并更新，或改为引用数据")
+            if reasons:
+                reason = "；".join(reasons)
+                paragraphs[i] = CommentedMap([("text", paragraph), ("review", reason)])
+                log.review.append((f"{path}[{i}]", reason))
+
+
+def rollover_file(path: str | os.PathLike[str], year: int, template_dirs: TemplateDirs = ()) -> tuple[str, RolloverLog]:
     """:func:`rollover_text` of a data file (read as UTF-8; a BOM is accepted)."""
-    return rollover_text(Path(path).read_bytes().decode("utf-8-sig"), year, str(path))
+    return rollover_text(Path(path).read_bytes().decode("utf-8-sig"), year, str(path), template_dirs)
 
 
-def rollover_text(text: str, year: int, source: str = "<数据>") -> tuple[str, RolloverLog]:
+def rollover_text(text: str, year: int, source: str = "<数据>",
+                  template_dirs: TemplateDirs = ()) -> tuple[str, RolloverLog]:
     """Roll a report data file (YAML text) over to evaluation year ``year``: the new YAML text and the log."""
-    report = loads_report(text, source, "yaml")  # the data must be valid before it is carried forward
+    report = loads_report(text, source, "yaml", template_dirs=template_dirs)  # valid before it is carried forward
+    log = RolloverLog()
     if report.year is not None and year <= report.year:
         raise DataError(source, [Problem("year", f"新的评价年度{year}应晚于原来的{report.year}")])
+    if report.year is not None and year > report.year + 1:
+        log.warnings.append(f"新的评价年度{year}比原来的{report.year}晚{year - report.year}年；每年结转一次时应为"
+                            f"{report.year + 1}，请确认")
+    data, _, _ = parse_text(text, source, "yaml")
+    scheme = scheme_of(data, template_dirs)
     yaml = _yaml()
     doc = yaml.load(text)
-    log = RolloverLog()
     old_year = report.year
     if "year" in doc:
         doc["year"] = year
@@ -179,15 +280,13 @@ def rollover_text(text: str, year: int, source: str = "<数据>") -> tuple[str, 
     if doc.get("colophon"):
         _clear(doc["colophon"], "print_date", "colophon.print_date", log)
     areas = doc.get("areas")
-    if areas:
+    if areas and scheme is not None:
         for key in list(areas):
             if key in ("rectification", "problems", "feedback"):
                 continue
-            field = attrs.fields_dict(area_types.Areas)[key]
-            attrs.resolve_types(area_types.Areas)
-            cls = next(a for a in get_args(field.type) if attrs.has(a))
-            _roll_area(areas[key], cls, f"areas.{key}", log)
+            _roll_area(areas[key], key, scheme, f"areas.{key}", log)
         _roll_rectification(areas, log)
+    _mark_for_review(doc, log)
     if old_year is not None:
         stale = f"{old_year}年"
         for path, value in leaves(doc):

@@ -15,8 +15,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 
-from .areas import FiguresRef, Paragraph, Part
+from .areas import PART_TYPES, AreaBase, Areas, Paragraph, Part, Reviewed
 from .model import MAX_HEADING_LEVEL, Report, Section, Table
+from .quantities import Figure, Value, number_words
+from .resources import TemplateDirs
+from .schemes import DEFAULT_SCHEME, Scheme, load_scheme
 
 # text: no control characters and no lone surrogates (what the loader refuses)
 _BAD = "\\u0000-\\u001f\\ud800-\\udfff\\ufffe\\uffff"
@@ -27,19 +30,47 @@ _DATE = {"anyOf": [{"type": "string", "format": "date"},
                    {"type": "string", "pattern": "^\\d{4}年\\d{1,2}月\\d{1,2}日$"}]}
 
 
-# (field, class) → (minimum, maximum) of numbers the model validates
-_BOUNDS: dict[tuple[str, str], tuple[int, int | None]] = {
-    **{(name, "RatePair"): (0, 100) for name in ("current", "previous")},
-    **{(name, "AmountPair"): (0, None) for name in ("current", "previous")},
-    ("amount", "Money"): (0, None),
-    ("value", "Count"): (0, None),
-    **{(name, "Safety"): (0, 100) for name in ("guard_rate", "closed_management_rate", "alarm_link_rate")},
-}
+def _written_pattern() -> str:
+    """The written forms of a value the loader accepts: 6100余, 近500, 8.2万余, ***."""
+    words = number_words()
+
+    def alternatives(items: Any) -> str:
+        return "|".join(sorted(items, key=len, reverse=True))
+    mask = "".join(f"\\{c}" if c in "*" else c for c in words.mask)
+    return (f"^(?:[{mask}]+(?:\\.[{mask}]+)?|(?:{alternatives(words.before)})?\\d+(?:\\.\\d+)?"
+            f"(?:{alternatives(words.magnitudes)})?(?:{alternatives(words.after)})?)$")
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, scheme: Scheme | None = None) -> None:
         self.defs: dict[str, Any] = {}
+        self.scheme = scheme
+
+    def value_schema(self, maximum: int | None) -> dict[str, Any]:
+        name = "Value" if maximum is None else "RateValue"
+        if name not in self.defs:
+            number: dict[str, Any] = {"type": "number", "minimum": 0}
+            if maximum is not None:
+                number["maximum"] = maximum
+            written = {"anyOf": [number, {"type": "string", "pattern": _written_pattern()}]}
+            self.defs[name] = {"anyOf": [*written["anyOf"], {
+                "type": "object", "properties": {"value": written, "exact": number}, "required": ["value"],
+                "additionalProperties": False}],
+                "description": "数字；约数写成“6100余”“近500”“8.2万余”；隐去的数字写成“***”；知道准确数时写 {value: 约数, exact: 准确数}"}
+        return {"$ref": f"#/$defs/{name}"}
+
+    def figure_schema(self, rate: bool) -> dict[str, Any]:
+        name = "RateFigure" if rate else "Figure"
+        if name not in self.defs:
+            value = self.value_schema(100 if rate else None)
+            self.defs[name] = {"anyOf": [value, {
+                "type": "object", "additionalProperties": False,
+                "properties": {"current": {"anyOf": [value, {"type": "null"}], "description": "今年"},
+                               "previous": {"anyOf": [value, {"type": "null"}], "description": "上年"},
+                               "unit": {"anyOf": [dict(_NONBLANK), {"type": "null"}], "description": "单位"},
+                               "stated_change": {"anyOf": [dict(_NUMBER), {"type": "null"}],
+                                                 "description": "原文所述增幅（%，比率为百分点）"}}}]}
+        return {"$ref": f"#/$defs/{name}"}
 
     def type_schema(self, t: Any, field: attrs.Attribute[Any] | None = None, owner: str = "") -> dict[str, Any]:
         origin, args = get_origin(t), get_args(t)
@@ -50,18 +81,21 @@ class _Builder:
         if t is int:
             return {"type": "integer"}
         if t is Decimal:
-            bounds = _BOUNDS.get((field.name if field else "", owner), None)
-            if bounds is None:
-                return dict(_NUMBER)
-            number: dict[str, Any] = {"type": "number", "minimum": bounds[0]}
-            if bounds[1] is not None:
-                number["maximum"] = bounds[1]
-            return {"anyOf": [number, _NUMBER["anyOf"][1]]}
+            return dict(_NUMBER)
         if t is dt.date:
             return dict(_DATE)
+        if t is Figure:
+            return self.figure_schema(rate=False)
+        if t is Value:
+            return self.value_schema(None)
+        if t is Areas:
+            return self.areas_schema()
         if t == Part:
-            return {"anyOf": [dict(_LINE), self.type_schema(FiguresRef)]}
+            return {"anyOf": [dict(_LINE), *[self.type_schema(c) for c in PART_TYPES]]}
         if t == Paragraph:
+            parts = {"type": "array", "items": self.type_schema(Part), "minItems": 1}
+            return {"anyOf": [dict(_LINE), parts, self.type_schema(Reviewed)]}
+        if t == str | tuple[Part, ...]:
             return {"anyOf": [dict(_LINE), {"type": "array", "items": self.type_schema(Part), "minItems": 1}]}
         if origin is Literal:
             return {"enum": list(args)}
@@ -81,6 +115,30 @@ class _Builder:
         if attrs.has(t):
             return self.ref(t)
         raise TypeError(f"no JSON Schema for {t!r}")  # a programming error: a new field type needs a rule here
+
+    def areas_schema(self) -> dict[str, Any]:
+        if self.scheme is None:
+            return {"type": "object"}
+        properties: dict[str, Any] = {}
+        for key, cls in self.scheme.classes.items():
+            properties[key] = {**self.ref(cls), "description": cls.__doc__ or key}
+        properties["feedback"] = {"type": "array", "items": dict(_NONBLANK),
+                                  "description": "督导反馈问题：不在报告中显示，次年结转时转为整改事项"}
+        return {"type": "object", "properties": properties, "additionalProperties": False,
+                "description": f"评价方案“{self.scheme.name}”的评价重点和报告部分"}
+
+    def indicator_schema(self, cls: type[AreaBase], field: attrs.Attribute[Any]) -> dict[str, Any] | None:
+        if self.scheme is None or field.name not in cls.__indicators__:
+            return None
+        indicator = self.scheme.catalogue.indicators[field.name]
+        if indicator.kind == "flag":
+            return {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
+        figure = self.figure_schema(rate=indicator.kind == "rate")
+        items = self.scheme.catalogue.items(indicator)
+        if items:
+            return {"anyOf": [{"type": "object", "propertyNames": {"enum": list(items)},
+                               "additionalProperties": figure}, {"type": "null"}]}
+        return {"anyOf": [figure, {"type": "null"}]}
 
     def ref(self, cls: type, depth: int | None = None) -> dict[str, Any]:
         name = cls.__name__ if depth is None else f"{cls.__name__}{depth}"
@@ -114,6 +172,10 @@ class _Builder:
         return result
 
     def field_schema(self, cls: type, field: attrs.Attribute[Any], depth: int | None) -> dict[str, Any] | None:
+        if isinstance(cls, type) and issubclass(cls, AreaBase) and (schema := self.indicator_schema(cls, field)):
+            return schema
+        if isinstance(cls, type) and issubclass(cls, AreaBase) and field.name == "figures":
+            return {"type": "object", "additionalProperties": self.figure_schema(rate=False)}
         # Sections nest four levels deep at most: Section1 … Section4, the last without sub-sections.
         if cls is Report and field.name == "sections":
             return {"type": "array", "items": self.ref(Section, 1)}
@@ -140,9 +202,11 @@ class _Builder:
         return self.type_schema(field.type, field, cls.__name__)
 
 
-def report_schema() -> dict[str, Any]:
-    """The JSON Schema of a report data file."""
-    builder = _Builder()
+def report_schema(scheme: str | Scheme | None = None, template_dirs: TemplateDirs = ()) -> dict[str, Any]:
+    """The JSON Schema of a report data file under one scheme (the default scheme when none is named): its areas
+    are the scheme's, each with the indicators the catalogue gives it."""
+    resolved = scheme if isinstance(scheme, Scheme) else load_scheme(scheme or DEFAULT_SCHEME, template_dirs)
+    builder = _Builder(resolved)
     root = builder.object_schema(Report)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

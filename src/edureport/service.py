@@ -66,7 +66,7 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         except DataError as e:
             raise _HttpError(400, "JSON 无法解析", e.problems) from None
         try:
-            return report_from_data(data, "请求", text=text, fmt=fmt)
+            return report_from_data(data, "请求", text=text, fmt=fmt, template_dirs=folders)
         except DataError as e:
             raise _HttpError(422, "数据有误", e.problems) from None
 
@@ -107,7 +107,11 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         return JSONResponse({"findings": [attrs.asdict(f) for f in findings]})
 
     async def schema_endpoint(request: Request) -> Response:
-        return JSONResponse(report_schema())
+        scheme = request.query_params.get("scheme")
+        try:
+            return JSONResponse(report_schema(scheme, folders))
+        except DataError as e:
+            raise _HttpError(404 if e.source == "scheme" else 422, "评价方案有误", e.problems) from None
 
     async def health_endpoint(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__})

@@ -8,130 +8,22 @@ Every template failure becomes a :class:`~edureport.errors.TemplateError` naming
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import os
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import attrs
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting
 from .errors import TemplateError
 from .model import Report
-
-
-def packaged_templates() -> Path:
-    """Folder of the templates shipped with edureport.
-
-    In a wheel they are ``edureport/templates``; in a source checkout installed in editable mode they are the
-    repository's top-level ``templates/`` folder, which the wheel build copies in.
-    """
-    here = Path(__file__).resolve().parent
-    shipped = here / "templates"
-    return shipped if shipped.is_dir() else here.parent.parent / "templates"
-
-
-def ensure_end(text: str, ending: str) -> str:
-    return text if text.endswith(ending) else text + ending
-
-
-def bracket(text: str) -> str:
-    """Wrap in full-width round brackets (附注, clause 7.3.6) unless the text already is."""
-    return text if text.startswith("（") and text.endswith("）") else f"（{text}）"
-
-
-def _value_types() -> frozenset[type]:
-    """edureport's own frozen data classes: the objects templates read most."""
-    from . import areas, model, quantities, schemes
-    modules = (areas, model, quantities, schemes)
-    return frozenset(obj for module in modules for obj in vars(module).values()
-                     if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__)
-
-
-@attrs.frozen
-class Limits:
-    """What one template render may take: wall-clock seconds and bytes of output. A template that loops forever or
-    produces an absurd amount of output is stopped with a TemplateError naming the template and line."""
-
-    seconds: float = 30.0
-    output_bytes: int = 64 * 1024 * 1024
-
-
-_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("edureport_template_deadline", default=float("inf"))
-_BIG = 1_000_000  # characters or items one * may produce
-
-
-class TemplateLimitError(SecurityError):
-    """A template went past a limit (time, output size, size of one value)."""
-
-
-def _check_deadline() -> None:
-    if time.monotonic() > _deadline.get():
-        raise TemplateLimitError("模板运行超时，已停止（可能是死循环）")
-
-
-class _TimedRange:
-    """``range`` for templates: the sandbox's size limit, and the time limit checked while it is iterated (a loop
-    whose body does nothing would otherwise never be interrupted)."""
-
-    def __init__(self, *args: int) -> None:
-        self._range = range(*args)
-        if len(self._range) > MAX_RANGE:
-            raise TemplateLimitError(f"range 过大（超过{MAX_RANGE}项）")
-
-    def __len__(self) -> int:
-        return len(self._range)
-
-    def __getitem__(self, index: int) -> int:
-        return self._range[index]
-
-    def __iter__(self) -> Iterator[int]:
-        for i, value in enumerate(self._range):
-            if not i % 1024:
-                _check_deadline()
-            yield value
-
-
-class ReportSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with limits (time, output, the size one ``*`` or ``**`` may produce) and a fast
-    path for reading public attributes of edureport's own frozen value classes (fields and side-effect-free methods,
-    nothing that reaches Python internals). Every other attribute, and every underscore name, still goes through the
-    sandbox's full check."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._fast_types = _value_types()
-        self.globals["range"] = _TimedRange
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > _BIG:
-                    raise TemplateLimitError(f"重复生成的内容过大（{len(seq)}×{n}）")
-        if operator == "**" and isinstance(right, int) and abs(right) > 256:
-            raise TemplateLimitError(f"乘方的指数过大（{right}）")
-        return super().call_binop(context, operator, left, right)
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's signature
-        _check_deadline()
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) in self._fast_types and not attribute.startswith("_"):
-            try:
-                return getattr(obj, attribute)
-            except AttributeError:
-                return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
+from .resources import packaged_templates
+from .sandbox import Limits, ReportSandbox, TemplateLimitError, reset_deadline, start_deadline
 
 
 def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
@@ -144,8 +36,9 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=False,
         auto_reload=False,
     )
-    env.filters.update(template_filters())
-    env.tests.update(rising=formatting.rising, falling=formatting.falling, template=_template_exists(env))
+    env.filters.update(formatting.template_filters())
+    env.tests.update(formatting.template_tests())
+    env.tests["template"] = _template_exists(env)
     return env
 
 
@@ -189,7 +82,7 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
             raise TemplateError("模板文件夹不存在", folder, None)
     env = _cached_environment(folders)
     limits = limits or Limits()
-    token = _deadline.set(time.monotonic() + limits.seconds)
+    token = start_deadline(limits.seconds)
     try:
         template = env.get_template(template_name)
         size = 0
@@ -223,13 +116,7 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
             raise
         raise TemplateError(f"模板运行出错：{type(e).__name__}: {e}", filename, line) from None
     finally:
-        _deadline.reset(token)
+        reset_deadline(token)
 
 
-def template_filters() -> dict[str, Any]:
-    """The filters edureport adds to Jinja."""
-    return {"cn_date": formatting.cn_date, "cn_year": formatting.cn_year, "cn_number": formatting.cn_number,
-            "number": formatting.number, "amount": formatting.amount, "money": formatting.money,
-            "percent": formatting.percent, "growth": formatting.growth,
-            "enumerate_points": formatting.enumerate_points, "change_of": formatting.change_of,
-            "by_stage": formatting.by_stage, "ensure_end": ensure_end, "bracket": bracket}
+__all__ = ["Limits", "packaged_templates", "render_markup"]

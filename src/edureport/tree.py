@@ -111,6 +111,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     header_rows: int = 1
     widths: tuple[int, ...] | None = None
+    #: alignment of each column's body cells (left, center, right); None keeps the table style's
+    align: tuple[str, ...] | None = None
 
 
 @attrs.frozen

@@ -238,7 +238,13 @@ class _Writer:
             for col, w in enumerate(widths):
                 tc = el(tr, "w:tc")
                 el(el(tc, "w:tcPr"), "w:tcW", {"w": str(w), "type": "dxa"})
-                para = self.para("TableText", {"jc": {"val": "center"}} if header else None, parent=tc)
+                if header:
+                    jc: dict[str, dict[str, str] | list[etree._Element] | None] | None = {"jc": {"val": "center"}}
+                elif b.align is not None and col < len(b.align):
+                    jc = {"jc": {"val": b.align[col]}}
+                else:
+                    jc = None
+                para = self.para("TableText", jc, parent=tc)
                 value = row[col] if col < len(row) else ""
                 if value:  # every cell keeps its paragraph even when empty (Word requires one)
                     self.run(para, value, "table")

@@ -85,7 +85,9 @@ def write_html(document: tree.Document, *, notice: Notice | None = None) -> byte
             body.append(E.P(b.text, E.CLASS("table-title")))
         elif isinstance(b, tree.Table):
             head = [E.TR(*[E.TH(cell) for cell in row]) for row in b.rows[:b.header_rows]]
-            rows = [E.TR(*[E.TD(cell) for cell in row]) for row in b.rows[b.header_rows:]]
+            aligns = b.align or ()
+            rows = [E.TR(*[E.TD(cell, style=f"text-align:{aligns[i]}") if i < len(aligns) else E.TD(cell)
+                           for i, cell in enumerate(row)]) for row in b.rows[b.header_rows:]]
             body.append(E.TABLE(E.THEAD(*head), E.TBODY(*rows)))
         elif isinstance(b, tree.Colophon):
             lines = ([E.P(b.cc)] if b.cc else []) + [E.P(b.printer, "　", *_runs(b.date))]

@@ -1,0 +1,415 @@
+"""Reading data files — report data, schemes, the indicator catalogue — into typed objects, with every problem
+reported in Chinese with its field path and, where the source is YAML, its line.
+
+cattrs does the structuring (``forbid_extra_keys`` so a misspelt key is an error, not a silently ignored value);
+this module holds the scalar rules shared by every kind of file, the YAML/JSON parsing, and the translation of
+cattrs' failures into :class:`~edureport.errors.Problem` s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, mapping_structure_factory
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import DataError, FieldValueError, Problem
+from .text import check_text
+
+PathPart = str | int
+T = TypeVar("T")
+
+
+class TypeProblem(ValueError):
+    """A value of the wrong JSON/YAML type; the message is already Chinese."""
+
+
+_TYPE_NAMES = {str: "文本", bool: "true/false", int: "整数", float: "小数", Decimal: "小数", list: "列表", dict: "键值对",
+               type(None): "空值"}
+
+
+def type_name(value: Any) -> str:
+    for t, name in _TYPE_NAMES.items():
+        if type(value) is t:
+            return f"{name}（{value}）" if t in (int, float, Decimal, bool) else name
+    return type(value).__name__
+
+
+def structure_str(value: Any, _t: type = str) -> str:
+    if isinstance(value, str):
+        return check_text(value)
+    if isinstance(value, (float, Decimal)):
+        raise TypeProblem(f"应为文本，实际是{type_name(value)}；数字作文本时请加引号，以免小数位丢失")
+    raise TypeProblem(f"应为文本，实际是{type_name(value)}")
+
+
+def _structure_int(value: Any, _t: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeProblem(f"应为整数，实际是{type_name(value)}")
+
+
+def _structure_bool(value: Any, _t: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeProblem(f"应为 true 或 false，实际是{type_name(value)}")
+
+
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _structure_date(value: Any, _t: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise TypeProblem("应为日期（如 2024-06-05），不要带时间")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = _CN_DATE.fullmatch(value)
+        try:
+            if m:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise TypeProblem(f"“{value}”不是有效日期；请写成 2024-06-05 或 2024年6月5日")
+    raise TypeProblem(f"应为日期（如 2024-06-05），实际是{type_name(value)}")
+
+
+NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+def structure_decimal(value: Any, _t: type = Decimal) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeProblem(f"应为数字，实际是{type_name(value)}")
+    if isinstance(value, float):
+        raise TypeProblem("不能用二进制浮点数（会丢失小数位）；请用 Decimal 或文本，如 \"752.96\"")
+    if isinstance(value, (int, Decimal)) or (isinstance(value, str) and NUMBER.fullmatch(value.strip())):
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        if number.is_finite():
+            return number
+    raise TypeProblem(f"应为数字，实际是{type_name(value) if not isinstance(value, str) else f'“{value}”'}")
+
+
+def _strict_tuple_factory(t: Any, conv: cattrs.Converter) -> Any:
+    # cattrs iterates whatever it is given, so a mapping or a string where a list belongs would be taken apart
+    # key by key or character by character; only a real list may become a tuple.
+    inner = homogenous_tuple_structure_factory(t, conv)
+
+    def structure(value: Any, _t: Any) -> Any:
+        if not isinstance(value, list):
+            raise TypeProblem(f"应为列表（每项一行，以“- ”开头），实际是{type_name(value)}")
+        return inner(value, _t)
+    return structure
+
+
+def _is_homogenous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _strict_dict_factory(t: Any, conv: cattrs.Converter) -> Any:
+    inner = mapping_structure_factory(t, conv)
+
+    def structure(value: Any, _t: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeProblem(f"应为键值对（名称: 值），实际是{type_name(value)}")
+        return inner(value, _t)
+    return structure
+
+
+def base_converter() -> cattrs.Converter:
+    """A converter with edureport's scalar rules: text that a document can hold, exact decimals (never floats),
+    integers and booleans that are really so, dates in ISO or Chinese form, lists that are really lists."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: _strict_tuple_factory(t, conv))
+    conv.register_structure_hook_factory(lambda t: get_origin(t) is dict, lambda t: _strict_dict_factory(t, conv))
+    conv.register_structure_hook(str, structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(Decimal, structure_decimal)
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    return conv
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Error paths
+
+
+def format_path(parts: Sequence[PathPart]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(field path, scalar) for every scalar in parsed data, in the path notation of error messages."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from leaves(value, f"{path}[{i}]")
+    else:
+        yield path, node
+
+
+_REL_PATH = re.compile(r"([^\[\].]+)|\[(\d+)\]")
+
+
+def parse_path(text: str) -> list[PathPart]:
+    return [m[1] if m[1] is not None else int(m[2]) for m in _REL_PATH.finditer(text)]
+
+
+def _expected_keys(cls: Any) -> list[str]:
+    if isinstance(cls, type) and attrs.has(cls):
+        return [a.name for a in attrs.fields(cls)]
+    return []
+
+
+def unknown_keys_message(names: Sequence[str], known: Sequence[str], what: str = "未知字段",
+                         available: str = "可用字段") -> str:
+    """未知字段 “paragrahs”（是不是“paragraphs”？）；可用字段：…"""
+    hints = []
+    for name in sorted(str(n) for n in names):
+        close = difflib.get_close_matches(name, list(known), n=1)
+        hints.append(f"“{name}”" + (f"（是不是“{close[0]}”？）" if close else ""))
+    return f"{what} {'、'.join(hints)}；{available}：{'、'.join(known) or '（无）'}"
+
+
+def _describe(exc: BaseException, cls: Any) -> tuple[list[PathPart], str]:
+    """Chinese message for one leaf failure, plus the path it adds below its object."""
+    if get_origin(cls) is Literal:
+        return [], f"只能是 {' 或 '.join(str(c) for c in get_args(cls))}"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [], unknown_keys_message(list(exc.extra_fields), _expected_keys(exc.cl))
+    if isinstance(exc, FieldValueError):
+        return parse_path(exc.path), exc.message
+    if isinstance(exc, KeyError):
+        return [], "缺少必填字段"
+    if isinstance(exc, (TypeProblem, ValueError)) and exc.args and isinstance(exc.args[0], str) and \
+            re.search(r"[\u4e00-\u9fff]", exc.args[0]):
+        return [], exc.args[0]
+    if isinstance(exc, (TypeError, AttributeError)) and isinstance(cls, type) and attrs.has(cls):
+        return [], "应为键值对（字段: 值），实际不是"
+    if isinstance(exc, (TypeError, AttributeError)):
+        return [], "类型不对：应为列表或键值对"
+    return [], f"无法识别的值（{exc}）"
+
+
+def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[list[PathPart], str]]) -> None:
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, [*path, note.name], note.type, out)
+        for sub in without:
+            _walk(sub, path, exc.cl, out)
+    elif isinstance(exc, IterableValidationError):
+        indexed, unindexed = exc.group_exceptions()
+        for sub, item in indexed:
+            if str(item).startswith("Structuring mapping key"):  # the key itself is not allowed (an unknown 学段)
+                choices = get_args(item.type) if get_origin(item.type) is Literal else ()
+                hint = f"；可用：{'、'.join(map(str, choices))}" if choices else ""
+                out.append(([*path, str(item.index)], f"不认识的“{item.index}”{hint}"))
+                continue
+            index = item.index if isinstance(item.index, int) else str(item.index)
+            _walk(sub, [*path, index], item.type, out)
+        for sub in unindexed:
+            _walk(sub, path, None, out)
+    elif isinstance(exc, DataError):  # a nested structuring that already has its problems (an area of a scheme)
+        out += [(parse_path(p.path), p.message) for p in exc.problems]
+    else:
+        rel, message = _describe(exc, cls)
+        out.append(([*path, *rel], message))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DataError(source, [Problem("", "这不是文本文件（含有空字节）；请提供 YAML 或 JSON 数据文件", line=line)])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "；看起来是 GBK/GB18030 编码，请在编辑器中另存为 UTF-8"
+        except UnicodeDecodeError:
+            hint = "；文件可能不是文本文件"
+        raise DataError(source, [Problem("", f"文件不是 UTF-8 编码{hint}", line=line)]) from None
+
+
+def _yaml_decimal(loader: Any, node: Any) -> Decimal | str:
+    try:
+        return Decimal(str(node.value).replace("_", ""))
+    except ArithmeticError:
+        return str(node.value)  # .inf, .nan: reported by the field's own hook, with its path
+
+
+class _DataConstructor(SafeConstructor):
+    """ruamel's safe constructor for edureport's data files. (add_constructor registers on the class, so these
+    rules live in a subclass of our own rather than on ruamel's shared classes.)"""
+
+
+# Dates stay strings so that a bad one (2024-13-01) is reported by the date hook with its field path.
+_DataConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+# Numbers with a fraction become exact decimals from their source text: 6.00 stays 6.00, 752.96 stays 752.96.
+_DataConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
+
+
+class _PositionConstructor(RoundTripConstructor):
+    """Round-trip constructor used only to find a field's line; a date that does not exist must not stop it."""
+
+
+_PositionConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _yaml_loader(typ: str) -> YAML:
+    # A new loader per call: ruamel's loader objects keep parsing state and may not be shared between threads.
+    yaml = YAML(typ=typ, pure=True)
+    yaml.allow_duplicate_keys = False
+    yaml.Constructor = _DataConstructor if typ == "safe" else _PositionConstructor
+    return yaml
+
+
+def _parse(text: str, source: str, fmt: str) -> Any:
+    if not text.strip():
+        return None  # an empty file: reported as such by the caller
+    if fmt == "json":
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            result: dict[str, Any] = {}
+            for k, v in items:
+                if k in result:
+                    raise ValueError(f"重复的字段“{k}”")
+                result[k] = v
+            return result
+        try:
+            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
+        except json.JSONDecodeError as e:
+            raise DataError(source, [Problem("", f"JSON 语法错误：{e.msg}", line=e.lineno, column=e.colno)]) from None
+        except ValueError as e:
+            raise DataError(source, [Problem("", f"JSON 内容错误：{e}")]) from None
+    try:
+        return _yaml_loader("safe").load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = (e.problem or e.context or "").strip()
+        if "duplicate key" in str(e):
+            what = "重复的字段（同一层出现了两次相同的键）"
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        raise DataError(source, [Problem("", f"YAML 语法错误：{what}", line=line, column=column)]) from None
+    except YAMLError as e:
+        raise DataError(source, [Problem("", f"YAML 语法错误：{e}")]) from None
+
+
+class Locator:
+    """Line and column of field paths in one YAML text; the text is parsed (with positions) once, when first
+    asked, so reporting many problems stays linear."""
+
+    def __init__(self, text: str | None, fmt: str) -> None:
+        self._text = text if fmt == "yaml" else None
+        self._root: Any = None
+        self._parsed = False
+
+    def __call__(self, parts: Sequence[PathPart]) -> tuple[int | None, int | None]:
+        if self._text is None:
+            return None, None
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._root = _yaml_loader("rt").load(self._text)
+            except (YAMLError, ValueError):  # e.g. a date that does not exist: positions are a courtesy
+                self._root = None
+        node, line, col = self._root, None, None
+        for part in parts:
+            lc = getattr(node, "lc", None)
+            try:
+                if isinstance(part, int) and isinstance(node, list) and part < len(node):
+                    if lc is not None:
+                        line, col = lc.item(part)
+                    node = node[part]
+                elif isinstance(part, str) and isinstance(node, Mapping) and part in node:
+                    if lc is not None:
+                        line, col = lc.key(part)
+                    node = node[part]
+                else:
+                    break
+            except (KeyError, IndexError, TypeError):  # pragma: no cover - defensive
+                break
+        return (line + 1 if line is not None else None), (col + 1 if col is not None else None)
+
+    def problem(self, path: str | Sequence[PathPart], message: str) -> Problem:
+        parts = parse_path(path) if isinstance(path, str) else list(path)
+        line, col = self(parts)
+        return Problem(format_path(parts), message, line, col)
+
+
+def structure(data: Any, cls: type[T], source: str, conv: cattrs.Converter, *, text: str | None = None,
+              fmt: str = "yaml", what: str = "title: …、sections: … 等") -> T:
+    """Structure parsed data into ``cls``; every failure becomes one DataError listing each problem's path."""
+    if not isinstance(data, Mapping):
+        found = "空文件" if data is None else f"{type_name(data)}"
+        raise DataError(source, [Problem("", f"顶层应为键值对（{what}），实际是{found}")])
+    try:
+        return conv.structure(data, cls)
+    except Exception as exc:
+        raise structure_error(exc, cls, source, text, fmt) from None
+
+
+def structure_error(exc: BaseException, cls: Any, source: str, text: str | None, fmt: str) -> DataError:
+    found: list[tuple[list[PathPart], str]] = []
+    _walk(exc, [], cls, found)
+    locate = Locator(text, fmt)
+    return DataError(source, [locate.problem(parts, message) for parts, message in found])
+
+
+def parse_text(data: str | bytes, source: str, fmt: str | None = None) -> tuple[Any, str, str]:
+    """Decode and parse YAML or JSON: (parsed data, its text, 'yaml' or 'json')."""
+    text = _decode(data, source) if isinstance(data, bytes) else data
+    try:
+        check_text(text, allow="\n\r\t")
+    except ValueError as e:
+        line = _line_of_bad_char(text)
+        raise DataError(source, [Problem("", f"文件{e}", line=line)]) from None
+    if fmt is None:
+        fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    return _parse(text, source, fmt), text, fmt
+
+
+def _line_of_bad_char(text: str) -> int | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        try:
+            check_text(line, allow="\r\t")
+        except ValueError:
+            return number
+    return None  # pragma: no cover - only called after a failure
+
+
+def hook(conv: cattrs.Converter, cls: type, **overrides: Callable[[Any, Any], Any]) -> None:
+    """Register a class's structuring with some fields structured by their own functions."""
+    from cattrs.gen import make_dict_structure_fn, override
+    conv.register_structure_hook(cls, make_dict_structure_fn(
+        cls, conv, **{name: override(struct_hook=fn) for name, fn in overrides.items()}))  # type: ignore[arg-type]
