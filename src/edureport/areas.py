@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .catalogue import AreaDef, Catalogue, Indicator
 
 Status = Literal["待整改", "持续推进", "基本完成", "已完成"]
-Show = Literal["value", "previous", "change", "rate", "number"]
+Show = Literal["value", "previous", "change", "rate", "number", "verdict"]
 
 
 @value_type
@@ -44,11 +44,13 @@ Show = Literal["value", "previous", "change", "rate", "number"]
 class FigureRef:
     """A place in a paragraph where a figure of the data is stated: ``{figure: equity.inclusive_kindergarten_coverage}``
     (this year's value with its unit), with ``show`` for last year's value (previous), the change (change: 增长1.45%),
-    the size of the change (rate: 1.45%) or the number without its unit (number)."""
+    the size of the change (rate: 1.45%), the number without its unit (number), or whether it rose every time
+    (verdict: 实现了只增不减 / 未实现只增不减)."""
 
     figure: str = attrs.field(metadata=_label("数字", "评价重点.指标，如 equity.inclusive_kindergarten_coverage"))
     show: Show = attrs.field(default="value", metadata=_label(
-        "显示", "value 今年的数（默认）；previous 上年的数；change 增减（增长1.45%）；rate 增减幅度（1.45%）；number 不带单位"))
+        "显示", "value 今年的数（默认）；previous 上年的数；change 增减（增长1.45%）；rate 增减幅度（1.45%）；"
+                "number 不带单位；verdict 是否实现只增不减"))
 
 
 @value_type

@@ -309,3 +309,20 @@ def run_checks(report: Report, scheme: Scheme | None = None) -> list[Finding]:
 
 
 __all__ = ["Finding", "Outcome", "figures", "magnitudes", "rule_outcomes", "run_checks", "typed_twice"]
+
+
+# What is not a figure when it is written with digits: names of documents and slogans (in 《》 or “”), 文号, years,
+# dates and spans of years. Everything else written with digits in a paragraph is a figure the data should hold.
+_NOT_FIGURES = re.compile("|".join((
+    r"《[^》]*》", r"“[^”]*”", r"〔\d{4}〕\d+号",
+    r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:[—–-]\d{1,2}日)?",  # 2023年, 2022年10月11日—13日
+    r"\d{1,2}月\d{1,2}日", r"\d{4}\s*[—–-]\s*\d{4}", r"(?<![\d.])\d{4}(?=[年级届版])",
+)))
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def hand_typed_figures(text: str) -> list[str]:
+    """Numbers written by hand in a piece of text that are figures (not years, dates, 文号 or names), with what
+    follows them: ``["10所", "137所"]``."""
+    masked = _NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)
+    return [text[m.start():m.end() + 3].rstrip() for m in _DIGITS.finditer(masked)]

@@ -99,7 +99,7 @@ def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft
                             run_in_end=profile.headings.run_in_end)
     if scheme is not None:
         _check_placement(report, scheme, say, skeleton)
-        findings += unstated(report, scheme, say)
+        findings += say.findings + unstated(report, scheme, say)
     if not draft and (left := document.placeholders()):  # a template asked for a value no rule above knows of
         raise MissingValuesError([Problem("", f"仍有待填写的内容：{text}") for text in left])
     return document, findings

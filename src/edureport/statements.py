@@ -9,6 +9,7 @@ a value still to be filled in is a ``<fill>`` element (highlighted in a draft, r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import SimpleNamespace
@@ -31,7 +32,7 @@ from .areas import (
     locate,
 )
 from .catalogue import Indicator
-from .checks import rule_outcomes
+from .checks import Finding, rule_outcomes
 from .errors import TemplateError
 from .model import Attachment, Report, Table
 from .quantities import Change, Figure, Value, in_unit
@@ -39,6 +40,8 @@ from .schemes import Scheme, TablePlacement
 from .sandbox import TemplateLimitError
 
 DASH = "—"
+_UP = ("增长", "增加", "提高", "上升", "上涨")
+_DIRECTION = re.compile("|".join((*_UP, "下降", "降低", "减少", "下滑")))
 
 
 def fill(what: str) -> Markup:
@@ -56,6 +59,7 @@ class Stater:
     asked: set[str] = attrs.Factory(set)  # part headings the skeleton asked for
     placed: set[str] = attrs.Factory(set)  # areas and parts the skeleton placed
     stated: set[str] = attrs.Factory(set)  # figures stated: AREA.NAME
+    findings: list[Finding] = attrs.Factory(list)  # what stating found wrong (a direction word against the data)
 
     # --- the skeleton ----------------------------------------------------------------------------------------
 
@@ -83,7 +87,39 @@ class Stater:
             return note + self.paragraph(paragraph.text)
         if isinstance(paragraph, str):
             return escape(paragraph)
-        return Markup("").join(self.part(part) for part in paragraph)
+        out = Markup("")
+        words = ""  # the writer's own words so far: a size of change must follow the right direction word
+        for part in paragraph:
+            if isinstance(part, str):
+                words += part
+            elif isinstance(part, FigureRef) and part.show == "rate":
+                self._check_direction(words, part)
+            out += self.part(part)
+        return out
+
+    def _check_direction(self, words: str, ref: FigureRef) -> None:
+        found = list(_DIRECTION.finditer(words))
+        change = self._change(ref.figure)
+        if not found or change is None or change.value == 0:
+            return
+        said = found[-1].group(0)
+        if (said in _UP) != (change.value > 0):
+            self.findings.append(Finding(
+                "error", "", f"文中写“{said}”，但数据（{ref.figure}）是{formatting.change_words(change)}；"
+                             "请改写，或改用 {figure: …, show: change} 由数据生成增减",
+                text=words[max(0, found[-1].start() - 8):], fix="改用 show: change"))
+
+    def _change(self, ref: str) -> Change | None:
+        target = locate(self.report.areas, ref)
+        area = (self.report.areas or {})[target.area]
+        if not target.indicator:
+            figure = area.figures[target.name]
+            return figure.change(figure.unit == "%")
+        indicator = self._indicator(target.name)
+        value = getattr(area, target.name)
+        if isinstance(value, dict):
+            value = value.get(target.item or "")
+        return value.change(indicator.points) if isinstance(value, Figure) and indicator else None
 
     def points(self, points: Iterable[Paragraph]) -> Markup:
         """一是……；二是……。 from a list of points (each text or parts)."""
@@ -135,6 +171,8 @@ class Stater:
             names = [(k, self._item_name(indicator, k)) for k in self._items(indicator) if k in values]
             if not names:
                 return fill(indicator.name)
+            if show == "verdict":
+                return self._verdict([values[k].change(indicator.points) for k, _ in names])
             return Markup("、").join(
                 Markup("{}{}").format(name, self._show(values[k], indicator.unit_of(values[k].unit),
                                                        indicator.points, f"{name}{indicator.name}", show))
@@ -150,6 +188,8 @@ class Stater:
 
     def _show(self, figure: Figure | None, unit: str, points: bool, label: str, show: str) -> Markup:
         change = figure.change(points) if figure else None
+        if show == "verdict":
+            return self._verdict([change])
         if show == "previous":
             return self._written(figure.previous if figure else None, unit, f"{label}上年的数")
         if show == "number":
