@@ -24,7 +24,7 @@ EXPECTED = {
         ("sections[0].title", "手写了编号“1、”"),                       # 1、 履职情况
         ("sections[0].sections[0].sections[1].paragraphs[5]", "数字中间有空格"),  # 752. 96
         ("sections[0].sections[1].sections[1].sections[1].paragraphs[0]", "数字中间有空格"),  # 13282. 41
-        ("areas.equity.aid", "大于一般公共预算教育经费"),                   # 142.689万元 next to 4942.289万元
+        ("areas.equity.aid", "超过一般公共预算教育经费142.689万元"),         # 142.689万元 next to 4942.289万元
         ("sections[0].sections[0].sections[2].paragraphs[7]", "“布署”用词有误"),
         ("opening[0]", "残留内容"),                                        # [bookmark: OLE_LINK6]
     ],
@@ -34,7 +34,8 @@ EXPECTED = {
         ("sections[1].sections[0].title", "手写了编号“(一)”"),             # (一) headings
         ("sections[1].sections[0].title", "半角括号"),
         ("sections[1].sections[2].paragraphs[0]", "“年比下降”用词有误"),
-        ("areas.funding.per_student.初中.current", "同为14662元"),         # the same figure for 初中 and 小学
+        ("areas.funding.per_student_expenditure.初中", "同为14662元"),     # the same figure for 初中 and 小学
+        ("sections[1].sections[1].paragraphs[0]", "手写的数字“14662元”"),  # typed twice: in the data and the text
         ("opening[0]", "残留内容"),                                        # web-page chrome
     ],
     "004-original.yaml": [

@@ -11,8 +11,30 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edureport.formatting import amount, cn_date, cn_year, enumerate_points, growth, money, number, percent, places_of
-from edureport.quantities import AmountPair, Change, Money, RatePair, amount_change, rate_change, round_half_up
+from edureport.formatting import (
+    amount,
+    change_size,
+    change_words,
+    cn_date,
+    cn_year,
+    enumerate_points,
+    growth,
+    number,
+    percent,
+    places_of,
+    written,
+)
+from edureport.quantities import (
+    Change,
+    Figure,
+    Value,
+    amount_change,
+    in_unit,
+    parse_value,
+    rate_change,
+    round_half_up,
+    to_value,
+)
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2, allow_nan=False,
                       allow_infinity=False)
@@ -37,7 +59,7 @@ def test_amount_change_is_exact_and_its_wording_follows_the_sign(current: Decima
 
 @given(rates, rates)
 def test_a_rate_changes_in_percentage_points(current: Decimal, previous: Decimal) -> None:
-    change = RatePair(current, previous).change()
+    change = Figure(current, previous).change(points=True)
     assert change == rate_change(current, previous) and change.points
     words = growth(change)
     if current > previous:
@@ -61,13 +83,15 @@ def test_numbers_format_without_artefacts_and_read_back(value: Decimal, places: 
 
 def test_growth_is_undefined_without_a_base_and_says_so() -> None:
     assert amount_change(Decimal(5), Decimal(0)) is None
-    assert AmountPair(current=Decimal(5), previous=Decimal(0)).change() is None
-    assert AmountPair(current=Decimal(5)).change() is None
+    assert Figure(current=Decimal(5), previous=Decimal(0)).change() is None
+    assert Figure(current=Decimal(5)).change() is None
     assert growth(None) == "上年为零或未填写，无法计算增幅"
 
 
 def test_stated_change_is_used_when_last_year_is_unknown() -> None:
-    assert AmountPair(current=Decimal(142689), stated_change=Decimal("1.45")).change() == Change(Decimal("1.45"))
+    assert Figure(current=Decimal(142689), stated_change=Decimal("1.45")).change() == Change(Decimal("1.45"))
+    assert Figure(current=Decimal("48.52"), stated_change=Decimal("-0.65")).change(points=True) == \
+        Change(Decimal("-0.65"), points=True)
     assert growth(Change(Decimal("1.45")), prefix="同比") == "同比增长1.45%"
 
 
@@ -75,18 +99,63 @@ def test_official_examples() -> None:
     assert amount(Decimal("142689"), unit="万元") == "142689万元"
     assert amount(Decimal("752.96"), unit="万元") == "752.96万元"
     assert amount(Decimal("143311"), group=True) == "143,311"
-    assert percent(Decimal("6")) == "6.00%" and percent(Decimal("100"), 0) == "100%"
+    assert percent(Decimal("97.3")) == "97.3%" and percent(Decimal("6.00")) == "6.00%"  # decimals as given
+    assert percent(Decimal("6"), 2) == "6.00%" and percent(Decimal("100"), 0) == "100%"
     assert number(Decimal("2.665"), 2) == "2.67"  # 四舍五入, not banker's rounding
-    assert growth(AmountPair(Decimal(143311), Decimal(142160)).change()) == "比上年增长0.81%"
-    assert growth(RatePair(Decimal("48.52"), Decimal("49.17")).change()) == "比上年下降0.65个百分点"
+    assert growth(Figure(Decimal(143311), Decimal(142160)).change()) == "比上年增长0.81%"
+    assert growth(Figure(Decimal("48.52"), Decimal("49.17")).change(points=True)) == "比上年下降0.65个百分点"
     assert growth(Change(Decimal("0.001"))) == "与上年持平"
+    assert change_words(Change(Decimal("1.45"))) == "增长1.45%" and change_size(Change(Decimal("-0.32"))) == "-0.32%"
 
 
-def test_money_scales_between_units_exactly() -> None:
-    assert money(Money(Decimal(142689), "万元"), "亿元") == "14.2689亿元"
-    assert money(Money(Decimal("14.2689"), "亿元"), "万元") == "142689.0000万元"
-    assert money(Money(Decimal("14.2689"), "亿元"), "万元", places=0) == "142689万元"
-    assert Money(Decimal(1), "亿元").to("元").amount == Decimal(100_000_000)
+def test_money_converts_between_units_exactly() -> None:
+    assert in_unit(Decimal(142689), "万元", "亿元") == Decimal("14.2689")
+    assert in_unit(Decimal(1), "亿元", "元") == Decimal(100_000_000)
+    assert in_unit(Decimal(1), "所", "元") is None  # not money: no conversion
+
+
+@pytest.mark.parametrize(("text", "unit", "shown", "known", "estimate"), [
+    ("6100余", "万元", "6100余万元", None, Decimal(6100)),
+    ("8.2万余", "人次", "8.2万余人次", None, Decimal(82000)),
+    ("近500", "人", "近500人", None, Decimal(500)),
+    ("约3000", "平方米", "约3000平方米", None, Decimal(3000)),
+    ("超过2万", "人次", "超过2万人次", None, Decimal(20000)),
+    ("12万", "名", "12万名", Decimal(120000), Decimal(120000)),
+    ("97.3", "%", "97.3%", Decimal("97.3"), Decimal("97.3")),
+    ("***", "万元", "***万元", None, None),
+    ("**.*", "%", "**.*%", None, None),
+])
+def test_values_as_officials_write_them(text: str, unit: str, shown: str, known: Decimal | None,
+                                        estimate: Decimal | None) -> None:
+    value = parse_value(text)
+    assert written(value, unit) == shown  # renders as written
+    assert value.known() == known  # only an exact value is used by the checks
+    assert value.scaled() == estimate
+
+
+def test_an_approximation_may_carry_the_exact_number() -> None:
+    value = Value(Decimal(9), "近", "万", exact=Decimal(89051))
+    assert written(value, "人次") == "近9万人次" and value.known() == Decimal(89051)
+    masked = Value(masked="***", exact=Decimal("88.11"))
+    assert written(masked, "%") == "***%" and masked.known() == Decimal("88.11")
+
+
+@pytest.mark.parametrize("text", ["很多", "6100余余", "近", "1,000", "1e5", "余6100", "*.8", ""])
+def test_what_is_not_a_value_is_refused_with_the_forms_that_are(text: str) -> None:
+    with pytest.raises(ValueError, match="约数写成"):
+        parse_value(text)
+
+
+def test_a_change_needs_exact_values() -> None:
+    assert Figure("6100余", "5800").change() is None  # an approximation gives no computed growth
+    assert Figure(Value(Decimal(6100), after="余", exact=Decimal(6123)), Decimal(5800)).change() is not None
+    assert Figure("***", Decimal(10), stated_change=Decimal(2)).change() == Change(Decimal(2))
+
+
+def test_a_float_is_refused_in_code() -> None:
+    from edureport.errors import FieldValueError
+    with pytest.raises(FieldValueError, match="浮点数"):
+        to_value(0.45)
 
 
 def test_dates_and_chinese_numerals() -> None:
@@ -111,11 +180,14 @@ def test_enumeration_numbers_every_item_in_order(items: list[str]) -> None:
     assert text.startswith("一是") and (len(items) < 10 or "十是" in text)
 
 
-def test_money_and_rates_refuse_impossible_values() -> None:
+def test_areas_refuse_impossible_values() -> None:
+    from edureport.areas import Equity, Funding
     from edureport.errors import FieldValueError
     with pytest.raises(FieldValueError, match="负数"):
-        Money(Decimal(-1))
+        Funding(budget_funds=Figure(Decimal(-1)))
     with pytest.raises(FieldValueError, match="0到100"):
-        RatePair(Decimal("100.5"))
+        Equity(public_kindergarten_share=Figure(Decimal("100.5")))
     with pytest.raises(FieldValueError, match="元、万元"):
-        Money(Decimal(1), "千元")  # type: ignore[arg-type]
+        Funding(budget_funds=Figure(Decimal(1), unit="千元"))
+    with pytest.raises(FieldValueError, match="整数"):
+        Equity(large_classes=Figure(Decimal("3.5")))

@@ -62,7 +62,7 @@ def test_check_returns_findings(client: TestClient) -> None:
     response = client.post("/check", content=example_json("001"), headers=JSON)
     assert response.status_code == 200
     paths = [f["path"] for f in response.json()["findings"]]
-    assert "areas.equity.disparity_primary" in paths
+    assert "areas.equity.disparity.小学" in paths
 
 
 @pytest.mark.parametrize(("body", "headers", "status", "words"), [
@@ -84,10 +84,18 @@ def test_errors_are_json_with_field_paths(client: TestClient, body: bytes, heade
 
 
 def test_a_data_error_names_the_full_path(client: TestClient) -> None:
-    body = json.dumps({"title": "x", "areas": {"funding": {"per_student": {"初中": {"current": "abc"}}}}}).encode()
+    body = json.dumps({"title": "x", "areas": {"funding": {"per_student_funds": {"初中": {"current": "abc"}}}}}).encode()
     response = client.post("/render", content=body, headers=JSON)
     assert response.status_code == 422
-    assert response.json()["problems"][0]["path"] == "areas.funding.per_student.初中.current"
+    assert response.json()["problems"][0]["path"] == "areas.funding.per_student_funds.初中.current"
+
+
+def test_schema_of_a_scheme(client: TestClient) -> None:
+    schema = client.get("/schema?scheme=chongqing-2024").json()
+    areas = schema["properties"]["areas"]["anyOf"][0]["properties"]
+    assert set(areas) >= {"party", "reform", "funding", "equity", "safety"}
+    assert "teachers" not in areas  # chongqing-2024 has 5 areas
+    assert client.get("/schema?scheme=no-such-scheme").status_code == 404
 
 
 def test_bad_format_parameter(client: TestClient) -> None:

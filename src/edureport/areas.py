@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
 
@@ -170,9 +170,9 @@ def _local_figures(_inst: Any, attribute: attrs.Attribute[Any], value: dict[str,
             raise FieldValueError(where, f"名称{e}") from None
         if not isinstance(figure, Figure):
             raise FieldValueError(where, "应为数字（current 今年、previous 上年、unit 单位）")
-        if not figure.unit:
-            raise FieldValueError(f"{where}.unit", "请写单位（如 万元、所、人次、%）")
-        _check_figure(figure, where, "rate" if figure.unit == "%" else "count", None)
+        if figure.unit is None:
+            raise FieldValueError(f"{where}.unit", "请写单位（如 万元、所、人次、%；系数等没有单位的写 \"\"）")
+        _check_figure(figure, where, "rate" if figure.unit == "%" else "quantity", None)
 
 
 @value_type
@@ -207,10 +207,10 @@ class AreaBase:
                 raise FieldValueError(f"figures.{name}", f"“{name}”是指标目录中的指标，请直接写在 {name} 下")
 
     # set on each class made by area_class()
-    __area__: str = ""
-    __indicators__: tuple[str, ...] = ()
-    __statements__: tuple[str, ...] = ()
-    __items__: Mapping[str, tuple[str, ...]] = {}
+    __area__: ClassVar[str] = ""
+    __indicators__: ClassVar[tuple[str, ...]] = ()
+    __statements__: ClassVar[tuple[str, ...]] = ()
+    __items__: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def indicator_values(self) -> Iterator[tuple[str, Any]]:
         """(indicator key, value) of every indicator this area has a value for."""
@@ -277,6 +277,8 @@ def _check_value(value: Any, where: str, kind: str) -> None:
             raise FieldValueError(where, f"不能为负数（{number}）")
         if kind == "rate" and scaled is not None and scaled > 100:
             raise FieldValueError(where, f"比率应在0到100之间（单位为%），实际是{number}")
+        if kind == "count" and name == "number" and not value.magnitude and number != number.to_integral_value():
+            raise FieldValueError(where, f"个数应为整数，实际是{number}")
 
 
 def _check_figure(figure: Figure, where: str, kind: str, indicator: Indicator | None) -> None:

@@ -30,12 +30,12 @@ from .parsing import Locator, base_converter, hook, parse_text, structure, struc
 from .quantities import number_words
 from .sandbox import ReportSandbox
 
-Kind = Literal["amount", "count", "rate", "coefficient", "ratio", "flag"]
+Kind = Literal["amount", "count", "quantity", "rate", "coefficient", "ratio", "flag"]
 Severity = Literal["error", "warning", "info"]
 Bound = Decimal | dict[str, Decimal]
 
-KIND_NAMES = {"amount": "金额", "count": "数量", "rate": "比率（%）", "coefficient": "系数", "ratio": "比值",
-              "flag": "是否"}
+KIND_NAMES = {"amount": "金额", "count": "个数（整数）", "quantity": "数量（可有小数，如面积）", "rate": "比率（%）",
+              "coefficient": "系数", "ratio": "比值", "flag": "是否"}
 #: the rule tests a catalogue or scheme may state (each rule states exactly one)
 TESTS = ("min", "max", "no_fall", "fall_at_least", "rise_at_least", "not_below", "at_most", "share_of", "distinct")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
@@ -104,7 +104,8 @@ class Indicator:
     """One indicator of the catalogue."""
 
     name: str = attrs.field(validator=_nonblank, metadata=label("名称"))
-    kind: Kind = attrs.field(metadata=label("类型", "amount 金额、count 数量、rate 比率、coefficient 系数、ratio 比值、flag 是否"))
+    kind: Kind = attrs.field(metadata=label(
+        "类型", "amount 金额、count 个数、quantity 数量（面积等）、rate 比率、coefficient 系数、ratio 比值、flag 是否"))
     source: str = attrs.field(validator=_nonblank, metadata=label("来源", "指标出处：文件名称和文号"))
     term: str | None = attrs.field(default=None, metadata=label("统计口径的确切名称", "省略时同名称"))
     unit: str = attrs.field(default="", metadata=label("单位", "金额：元、万元、亿元；数量：量词，如 所、人次"))
@@ -311,8 +312,8 @@ def _validate(merged: _Merged) -> tuple[dict[str, Indicator], dict[str, jinja2.T
                          f"没有“{ind.breakdown}”这种分项；可用：{'、'.join(breakdowns) or '（无）'}")
         if ind.kind == "amount" and ind.unit not in money:
             problems.add("indicators", key, "unit", f"金额的单位应为 {'、'.join(money)} 之一，实际是“{ind.unit}”")
-        if ind.kind in ("count",) and not ind.unit.strip():
-            problems.add("indicators", key, "unit", "数量要写量词（如 所、人、人次）")
+        if ind.kind in ("count", "quantity") and not ind.unit.strip():
+            problems.add("indicators", key, "unit", "数量要写单位或量词（如 所、人、人次、平方米）")
         if ind.kind == "rate" and ind.unit not in ("", "%"):
             problems.add("indicators", key, "unit", "比率的单位是 %（可省略）")
         items = set(breakdowns[ind.breakdown].items) if ind.breakdown in breakdowns else set()

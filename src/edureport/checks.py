@@ -277,11 +277,11 @@ def typed_twice(report: Report, scheme: Scheme | None = None) -> list[Finding]:
                 digits, after = m.group(1), m.group(2).replace("％", "%")
                 for (text, unit), places in known.items():
                     if digits == text and unit and after.startswith(unit):
-                        where, ref = places[0]
+                        wheres = "、".join(where for where, _ in places)
                         findings.append(Finding(
-                            "warning", path, f"手写的数字“{digits}{unit}”与 {where} 相同；数字写在数据中、在文中引用，"
+                            "warning", path, f"手写的数字“{digits}{unit}”与 {wheres} 相同；数字写在数据中、在文中引用，"
                                              "来年才不会照抄旧数", text=_excerpt(part, m.start(), m.end()),
-                            fix=f"改为 {{figure: {ref}}}"))
+                            fix=f"改为 {{figure: {places[0][1]}}}"))
                         break
     return findings
 
@@ -317,6 +317,8 @@ _NOT_FIGURES = re.compile("|".join((
     r"《[^》]*》", r"“[^”]*”", r"〔\d{4}〕\d+号",
     r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:[—–-]\d{1,2}日)?",  # 2023年, 2022年10月11日—13日
     r"\d{1,2}月\d{1,2}日", r"\d{4}\s*[—–-]\s*\d{4}", r"(?<![\d.])\d{4}(?=[年级届版])",
+    r"(?<![\d.个])\d{1,2}月(?!\d)",  # a month (今年5月); a span of months is written 3个月
+    r"\d[A-Z]级",  # ratings named by a grade (4A级社会组织)
 )))
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 

@@ -52,7 +52,9 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-def lint_text(path: str, text: str) -> list[Finding]:
+def lint_text(path: str, text: str, enumeration: bool = True) -> list[Finding]:
+    """Findings for one piece of text. ``enumeration``: check "一是……二是……" here (off for a piece of a paragraph
+    that is split by references to figures: the paragraph is checked as a whole)."""
     found: list[Finding] = []
 
     def add(severity: str, message: str, m: re.Match[str] | None, fix: str) -> None:
@@ -96,7 +98,7 @@ def lint_text(path: str, text: str) -> list[Finding]:
     if simplified != text and len(simplified) == len(text):  # t2s maps character for character here
         i, (a, b) = next((i, pair) for i, pair in enumerate(zip(text, simplified, strict=True)) if pair[0] != pair[1])
         found.append(Finding("warning", path, f"含有繁体字“{a}”", _excerpt(text, i, i + 1), f"改为“{b}”"))
-    numbers = [numeral_value(m.group(1)) for m in _ENUMERATION.finditer(text)]
+    numbers = [numeral_value(m.group(1)) for m in _ENUMERATION.finditer(text)] if enumeration else []
     for previous, current in zip([0, *numbers], numbers, strict=False):
         if current > 1 and current != previous + 1:
             m = re.search(f"{chinese_numeral(current)}是", text)
@@ -110,11 +112,15 @@ def lint_data(data: Any) -> list[Finding]:
     """Findings for every text field of parsed report data; a rule broken several times in one field is reported
     once, with the first place and the count."""
     found: list[Finding] = []
+    split = dict(_split_paragraphs(data))
+    pieces = {piece for path in split for piece in _piece_paths(data, path)}
     for path, text in leaves(data):
+        if path in split:
+            found += [f for f in lint_text(path, split[path]) if f.message.startswith("列举")]
         if not isinstance(text, str):
             continue
         by_message: dict[str, list[Finding]] = {}
-        for finding in lint_text(path, text):
+        for finding in lint_text(path, text, enumeration=path not in pieces):
             by_message.setdefault(finding.message, []).append(finding)
         for message, same in by_message.items():
             first = same[0]
@@ -122,3 +128,35 @@ def lint_data(data: Any) -> list[Finding]:
                 first = attrs.evolve(first, message=f"{message}（本处共{len(same)}处）")
             found.append(first)
     return found
+
+
+_PART_KEYS = ("figure", "statement", "year", "fill")
+
+
+def _is_parts(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, dict) and any(k in v for k in _PART_KEYS) for v in value) \
+        and all(isinstance(v, str) or isinstance(v, dict) for v in value)
+
+
+def _split_paragraphs(node: Any, path: str = "") -> list[tuple[str, str]]:
+    """(path of the first part, the paragraph's text) of every paragraph written as a list of parts; references to
+    figures stand in as a neutral character, so "一是……{figure}……二是……" reads as one sentence."""
+    out: list[tuple[str, str]] = []
+    if _is_parts(node):
+        text = "".join(v if isinstance(v, str) else "〇" for v in node)
+        return [(f"{path}[0]", text)]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _split_paragraphs(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _split_paragraphs(value, f"{path}[{i}]")
+    return out
+
+
+def _piece_paths(data: Any, first: str) -> list[str]:
+    base = first[: -len("[0]")]
+    node: Any = data
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", base):
+        node = node[int(part[1:-1])] if part.startswith("[") else node[part]
+    return [f"{base}[{i}]" for i, v in enumerate(node) if isinstance(v, str)]

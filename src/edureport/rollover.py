@@ -90,6 +90,8 @@ def _roll_figure(parent: Any, key: str, path: str, log: RolloverLog) -> None:
     else:
         _clear(node, "current", f"{path}.current", log)
         _clear(node, "previous", f"{path}.previous", log)
+    if "current" not in node:  # this year's value is still to be filled in (and an empty mapping would not survive)
+        node["current"] = None
 
 
 def _roll_area(node: Any, key: str, scheme: Any, path: str, log: RolloverLog) -> None:

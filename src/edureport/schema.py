@@ -59,15 +59,30 @@ class _Builder:
                 "description": "数字；约数写成“6100余”“近500”“8.2万余”；隐去的数字写成“***”；知道准确数时写 {value: 约数, exact: 准确数}"}
         return {"$ref": f"#/$defs/{name}"}
 
-    def figure_schema(self, rate: bool) -> dict[str, Any]:
-        name = "RateFigure" if rate else "Figure"
+    def local_figure_schema(self) -> dict[str, Any]:
+        if "LocalFigure" not in self.defs:
+            value = self.value_schema(None)
+            self.defs["LocalFigure"] = {
+                "type": "object", "additionalProperties": False, "required": ["unit"],
+                "properties": {"current": {"anyOf": [value, {"type": "null"}], "description": "今年"},
+                               "previous": {"anyOf": [value, {"type": "null"}], "description": "上年"},
+                               "unit": {**dict(_LINE), "description": "单位（%为比率；没有单位时写空字符串）"},
+                               "stated_change": {"anyOf": [dict(_NUMBER), {"type": "null"}]}},
+                "description": "指标目录中没有的数字：今年、上年和单位"}
+        return {"$ref": "#/$defs/LocalFigure"}
+
+    def figure_schema(self, kind: str) -> dict[str, Any]:
+        rate = kind == "rate"
+        name = {"rate": "RateFigure", "amount": "AmountFigure"}.get(kind, "Figure")
         if name not in self.defs:
             value = self.value_schema(100 if rate else None)
+            unit: dict[str, Any] = {"enum": ["%"]} if rate else {"enum": list(number_words().money_units)} \
+                if kind == "amount" else dict(_NONBLANK)
             self.defs[name] = {"anyOf": [value, {
                 "type": "object", "additionalProperties": False,
                 "properties": {"current": {"anyOf": [value, {"type": "null"}], "description": "今年"},
                                "previous": {"anyOf": [value, {"type": "null"}], "description": "上年"},
-                               "unit": {"anyOf": [dict(_NONBLANK), {"type": "null"}], "description": "单位"},
+                               "unit": {"anyOf": [unit, {"type": "null"}], "description": "单位"},
                                "stated_change": {"anyOf": [dict(_NUMBER), {"type": "null"}],
                                                  "description": "原文所述增幅（%，比率为百分点）"}}}]}
         return {"$ref": f"#/$defs/{name}"}
@@ -85,7 +100,7 @@ class _Builder:
         if t is dt.date:
             return dict(_DATE)
         if t is Figure:
-            return self.figure_schema(rate=False)
+            return self.figure_schema("quantity")
         if t is Value:
             return self.value_schema(None)
         if t is Areas:
@@ -133,7 +148,7 @@ class _Builder:
         indicator = self.scheme.catalogue.indicators[field.name]
         if indicator.kind == "flag":
             return {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
-        figure = self.figure_schema(rate=indicator.kind == "rate")
+        figure = self.figure_schema(indicator.kind)
         items = self.scheme.catalogue.items(indicator)
         if items:
             return {"anyOf": [{"type": "object", "propertyNames": {"enum": list(items)},
@@ -175,7 +190,7 @@ class _Builder:
         if isinstance(cls, type) and issubclass(cls, AreaBase) and (schema := self.indicator_schema(cls, field)):
             return schema
         if isinstance(cls, type) and issubclass(cls, AreaBase) and field.name == "figures":
-            return {"type": "object", "additionalProperties": self.figure_schema(rate=False)}
+            return {"type": "object", "additionalProperties": self.local_figure_schema()}
         # Sections nest four levels deep at most: Section1 … Section4, the last without sub-sections.
         if cls is Report and field.name == "sections":
             return {"type": "array", "items": self.ref(Section, 1)}
@@ -194,7 +209,7 @@ class _Builder:
             return {"anyOf": [{"type": "string", "pattern": "^[0-9]{6}$"}, {"type": "null"}]}
         if field.name in ("serial",):
             return {"type": "integer", "minimum": 1}
-        if field.name == "year":
+        if field.name == "year" and cls.__name__ in ("Report", "DocNumber"):
             year = {"type": "integer", "minimum": 1949, "maximum": 2200}
             return year if cls.__name__ == "DocNumber" else {"anyOf": [year, {"type": "null"}]}
         if field.name in ("title", "issuer_mark", "organ", "printer", "problem") and field.type is str:

@@ -36,6 +36,8 @@ class SchemeArea:
     heading: str = attrs.field(metadata=label("标题"))
     indicators: tuple[str, ...] | None = attrs.field(
         default=None, metadata=label("指标", "省略时用指标目录中这个评价重点的指标；新的评价重点必须写（可以是空列表）"))
+    add_indicators: tuple[str, ...] = attrs.field(
+        default=(), metadata=label("增加的指标", "在指标目录中这个评价重点的指标之外，本方案还放在这里的指标"))
     name: str | None = attrs.field(default=None, metadata=label("名称", "省略时同标题"))
     kind: Literal["narrative", "rectification"] | None = attrs.field(default=None, metadata=label("类型"))
     score: Decimal | None = attrs.field(default=None, metadata=label("分值"))
@@ -155,13 +157,15 @@ def _resolve(key: str, parsed: SchemeFile, catalogue: Catalogue, path: str, loca
             add(f"{where}.area", unknown_keys_message([area.area], list(catalogue.areas), what="指标目录中没有评价重点",
                                                       available="可用") + "；新的评价重点请写出 indicators（可以是空列表）")
             continue
-        indicators = area.indicators if area.indicators is not None else common.indicators  # type: ignore[union-attr]
+        base = area.indicators if area.indicators is not None else common.indicators  # type: ignore[union-attr]
+        indicators = (*base, *area.add_indicators)
         for j, ref in enumerate(indicators):
+            field = f"indicators[{j}]" if j < len(base) else f"add_indicators[{j - len(base)}]"
             if ref not in catalogue.indicators:
-                add(f"{where}.indicators[{j}]", unknown_keys_message([ref], list(catalogue.indicators),
-                                                                     what="指标目录中没有指标", available="可用指标"))
+                add(f"{where}.{field}", unknown_keys_message([ref], list(catalogue.indicators),
+                                                             what="指标目录中没有指标", available="可用指标"))
             elif ref in holder:
-                add(f"{where}.indicators[{j}]", f"指标“{ref}”已在评价重点“{holder[ref]}”中；一个指标只能属于一个评价重点")
+                add(f"{where}.{field}", f"指标“{ref}”已在评价重点“{holder[ref]}”中；一个指标只能属于一个评价重点")
             else:
                 holder[ref] = area.area
         definition = AreaDef(name=area.name or (common.name if common else area.heading),
@@ -170,7 +174,7 @@ def _resolve(key: str, parsed: SchemeFile, catalogue: Catalogue, path: str, loca
                              statements=dict(common.statements) if common else {},
                              source=area.source or (common.source if common else ""))
         definitions[area.area] = definition
-        resolved.append(attrs.evolve(area, indicators=tuple(indicators)))
+        resolved.append(attrs.evolve(area, indicators=tuple(indicators), add_indicators=()))
     for part in parsed.parts:  # parts that hold data are the catalogue's common areas
         if part in catalogue.areas and part not in definitions:
             definitions[part] = catalogue.areas[part]

@@ -155,8 +155,7 @@ class Stater:
         self.stated.add(f"{target.area}.{target.name}")
         if not target.indicator:
             figure = area.figures[target.name]
-            assert figure.unit is not None
-            return self._show(figure, figure.unit, figure.unit == "%", target.name, show)
+            return self._show(figure, figure.unit or "", figure.unit == "%", target.name, show)
         indicator = self._indicator(target.name)
         assert indicator is not None
         value = getattr(area, target.name)
