@@ -5,10 +5,11 @@ carried over from last year still waiting for a person's review. A draft shows t
 
 from __future__ import annotations
 
-from .areas import Fill, RectificationBase, Reviewed, parts_of
+from .areas import FigureRef, Fill, RectificationBase, Reviewed, locate, parts_of
 from .checks import figures
 from .errors import DataError, Problem
 from .model import Report, iter_paragraphs
+from .quantities import Figure
 from .schemes import Scheme
 
 
@@ -31,6 +32,8 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
         for j, part in enumerate(parts_of(paragraph)):
             if isinstance(part, Fill):
                 problems.append(Problem(f"{base}[{j}].fill", f"待填写：{part.fill}"))
+            elif isinstance(part, FigureRef) and part.show in ("change", "rate", "verdict"):
+                problems += _change_needed(report, part.figure)
     for path, figure, _unit in figures(report, scheme):
         if figure.current is None and figure.stated_change is None:
             known = "（上年已填）" if figure.previous is not None else ""
@@ -44,6 +47,21 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
     if report.colophon and report.colophon.print_date is None:
         problems.append(Problem("colophon.print_date", "缺少印发日期"))
     return problems
+
+
+def _change_needed(report: Report, ref: str) -> list[Problem]:
+    """A reference that states a change needs last year's value or the stated growth of each figure it covers."""
+    target = locate(report.areas, ref)
+    area = (report.areas or {})[target.area]
+    value = area.figures[target.name] if not target.indicator else getattr(area, target.name)
+    where = f"areas.{target.area}." + (f"figures.{target.name}" if not target.indicator else target.name)
+    if isinstance(value, dict):
+        items = [(f"{where}.{k}", v) for k, v in value.items() if target.item is None or k == target.item]
+    else:
+        items = [(where, value)] if isinstance(value, Figure) else []
+    return [Problem(f"{path}.previous", "缺少上年的数（previous）或增幅（stated_change），文中要表述增减")
+            for path, figure in items
+            if figure.current is not None and figure.previous is None and figure.stated_change is None]
 
 
 __all__ = ["MissingValuesError", "missing_values"]

@@ -83,10 +83,11 @@ def _roll_figure(parent: Any, key: str, path: str, log: RolloverLog) -> None:
     _clear(node, "stated_change", f"{path}.stated_change", log)
     if node.get("current") is not None:
         if "previous" in node:
-            log.cleared.append(f"{path}.previous")
+            log.cleared += [p for p, _ in leaves(node["previous"], f"{path}.previous")]
         node["previous"] = node["current"]
         del node["current"]
-        log.moved.append((f"{path}.current", f"{path}.previous"))
+        log.moved += [(p, f"{path}.previous{p[len(path) + len('.current'):]}")
+                      for p, _ in leaves(node["previous"], f"{path}.current")]
     else:
         _clear(node, "current", f"{path}.current", log)
         _clear(node, "previous", f"{path}.previous", log)
@@ -180,9 +181,20 @@ def _roll_rectification(areas: Any, log: RolloverLog) -> None:
     rectification = CommentedMap()
     if "title" in old:
         rectification["title"] = old["title"]
+    # the area's own figures that carried items still cite move on to last year; the rest went with their text
+    cited = {ref.split(".", 1)[1] for _, ref in leaves(items) if isinstance(ref, str) and ref.startswith("rectification.")}
+    kept = CommentedMap()
+    for name, figure in (old.get("figures") or {}).items():
+        if name in cited:
+            kept[name] = figure
+            _roll_figure(kept, name, f"areas.rectification.figures.{name}", log)
+        else:
+            log.cleared += [p for p, _ in leaves(figure, f"areas.rectification.figures.{name}")]
     for key in old:
-        if key not in ("title", "items", "groups", "paragraphs"):  # anything else the area may hold: cleared
+        if key not in ("title", "items", "groups", "paragraphs", "figures"):  # anything else: cleared
             log.cleared += [p for p, _ in leaves(old[key], f"areas.rectification.{key}")]
+    if kept:
+        rectification["figures"] = kept
     rectification["items"] = items
     if "rectification" in areas:
         del areas["rectification"]
