@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 import edureport
 from edureport import tree
-from edureport.areas import STAGES, STATEMENTS
 from edureport.numbering import chinese_numeral
 from edureport.render import build_document
 
@@ -52,46 +51,64 @@ def sections(level: int = 1) -> st.SearchStrategy[tuple[edureport.Section, ...]]
                     max_size=3 if level < 3 else 2).map(tuple)
 
 
+STAGES = ("学前", "小学", "初中", "普通高中", "中职")
+values = st.one_of(money, money.map(lambda d: f"{d.to_integral_value()}余"), money.map(lambda d: f"近{d.to_integral_value()}"))
+
+
 @st.composite
-def areas(draw: st.DrawFn) -> Any:
-    from edureport.areas import Areas, Ecosystem, Equity, Funding, Measure
-    from edureport.quantities import AmountPair, RatePair
+def areas(draw: st.DrawFn, scheme: str) -> Any:
+    from edureport.areas import Measure
+    from edureport.quantities import Figure
 
-    def pair() -> AmountPair:
-        return AmountPair(draw(money), draw(st.one_of(st.none(), money)), unit=draw(st.sampled_from(["元", "万元"])))
+    classes = edureport.load_scheme(scheme).classes
 
-    def paragraphs(key: str) -> list[Any]:
+    def figure(rate: bool = False) -> Figure:
+        pool = rates if rate else values
+        return Figure(draw(pool), draw(st.one_of(st.none(), pool)), stated_change=draw(st.one_of(st.none(), rates)))
+
+    refs = st.sampled_from([
+        {"figure": "funding.budget_funds"}, {"figure": "funding.budget_funds", "show": "change"},
+        {"figure": "funding.budget_funds", "show": "previous"}, {"figure": "funding.per_student_funds"},
+        {"figure": "funding.per_student_funds", "show": "verdict"}, {"figure": "equity.preschool_gross_enrollment"},
+        {"statement": "funding.two_no_decrease"}, {"statement": "funding.budget_funds"},
+        {"statement": "equity.preschool"}, {"year": 0}, {"year": -1}])
+
+    def part(x: dict[str, Any]) -> Any:
+        if "figure" in x:
+            return edureport.FigureRef(x["figure"], x.get("show", "value"))
+        if "statement" in x:
+            return edureport.StatementRef(x["statement"])
+        return edureport.YearRef(x["year"])
+
+    def paragraphs() -> list[Any]:
         out: list[Any] = draw(st.lists(text, max_size=2))
-        if STATEMENTS.get(key) and draw(st.booleans()):
-            out.append((draw(text), {"figures": draw(st.sampled_from(STATEMENTS[key]))}, "。"))
+        if draw(st.booleans()):
+            out.append((draw(text), part(draw(refs)), "。"))
         return out
 
-    def measures(key: str) -> list[Any]:
-        return [Measure(draw(short), paragraphs=paragraphs(key), points=draw(st.lists(text, max_size=3)),
+    def measures() -> list[Any]:
+        return [Measure(draw(short), paragraphs=paragraphs(), points=draw(st.lists(text, max_size=3)),
                         run_in=draw(st.booleans())) for _ in range(draw(st.integers(0, 3)))]
 
-    from edureport.areas import FiguresRef
-
-    def fix(items: list[Any]) -> list[Any]:  # {"figures": …} → FiguresRef
-        return [p if isinstance(p, str) else tuple(FiguresRef(x["figures"]) if isinstance(x, dict) else x for x in p)
-                for p in items]
-
-    funding = Funding(total=pair(), per_student={s: pair() for s in draw(st.sets(st.sampled_from(STAGES)))},
-                      paragraphs=fix(paragraphs("funding")), measures=[
-                          Measure(m.title, paragraphs=fix(list(m.paragraphs)), points=m.points, run_in=m.run_in)
-                          for m in measures("funding")])
-    equity = Equity(preschool_gross_enrollment=RatePair(draw(rates), draw(st.one_of(st.none(), rates))),
-                    large_classes=draw(st.integers(0, 500)), paragraphs=fix(paragraphs("equity")))
-    ecosystem = Ecosystem(myopia_rate=RatePair(draw(rates), draw(rates)), paragraphs=fix(paragraphs("ecosystem")),
-                          measures=[Measure(m.title, paragraphs=fix(list(m.paragraphs)), points=m.points)
-                                    for m in measures("ecosystem")])
-    return Areas(funding=funding, equity=equity, ecosystem=ecosystem,
-                 achievements=edureport.areas.Narrative(measures=measures("achievements")))
+    stages = draw(st.sets(st.sampled_from(STAGES), min_size=1))
+    out: dict[str, Any] = {
+        "funding": classes["funding"](budget_funds=figure(), per_student_funds={s: figure() for s in stages},
+                                      paragraphs=paragraphs(), measures=measures()),
+        "equity": classes["equity"](preschool_gross_enrollment=figure(rate=True),
+                                    large_classes=Figure(draw(st.integers(0, 500))), paragraphs=paragraphs()),
+    }
+    if "ecosystem" in classes:
+        out["ecosystem"] = classes["ecosystem"](myopia_rate=figure(rate=True), measures=measures(),
+                                                paragraphs=[(draw(text), edureport.StatementRef("ecosystem.myopia_rate"))])
+    if "achievements" in classes:
+        out["achievements"] = classes["achievements"](measures=measures())
+    return edureport.Areas(out)
 
 
 @st.composite
 def reports(draw: st.DrawFn) -> edureport.Report:
     with_areas = draw(st.booleans())
+    scheme = draw(st.sampled_from(["ziyang-2024", "chongqing-2022", "chongqing-2024"]))
     header = draw(st.one_of(st.none(), st.builds(
         edureport.Header, issuer_mark=short,
         doc_number=st.builds(edureport.DocNumber, organ=st.text(alphabet=cjk, min_size=2, max_size=5),
@@ -112,8 +129,8 @@ def reports(draw: st.DrawFn) -> edureport.Report:
         signature=draw(st.one_of(st.none(), st.builds(edureport.Signature, date=dates,
                                                       issuer=st.one_of(st.none(), short), seal=st.booleans()))),
         year=draw(st.integers(2000, 2099)),
-        scheme=draw(st.sampled_from(["ziyang-2024", "chongqing-2022", "chongqing-2024"])) if with_areas else None,
-        areas=draw(areas()) if with_areas else None,
+        scheme=scheme if with_areas else None,
+        areas=draw(areas(scheme)) if with_areas else None,
     )
 
 

@@ -21,55 +21,32 @@ REFERENCE_DIR = Path(__file__).parent / "reference"
 LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、]|（\d+）)\s*")
 HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 
-# The reference reports and the mistakes the examples correct (see tests/reference/ and the examples' comments).
-REFERENCES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+# The reference reports and every difference the examples allow: (the reference's words, ours, why). Nothing else
+# may differ — in particular every sentence stated from typed data reads exactly as the reference wrote it.
+REFERENCES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "000-anyue-2024": ("000_b5e8ecbf2dd1edbd.txt", [
-        ("1、 履职情况", "一、履职情况"), ("[bookmark: OLE_LINK6][bookmark: OLE_LINK5]", ""),
-        ("752. 96", "752.96"), ("13282. 41", "13282.41"), ("142.689万元", "142689万元"), ("布署", "部署")]),
+        ("1、 履职情况", "一、履职情况", "hand numbering drift: headings are numbered by the library"),
+        ("[bookmark: OLE_LINK6][bookmark: OLE_LINK5]", "", "Word bookmark residue, not text"),
+        ("752. 96", "752.96", "a space inside a number (GB/T 15835)"),
+        ("13282. 41", "13282.41", "a space inside a number (GB/T 15835)"),
+        ("142.689万元", "142689万元", "a unit slip: 142689万元 is the county's education budget"),
+        ("布署", "部署", "a misspelling")]),
     "001-dianjiang-2022": ("001_a095cdc0dadbd697.txt", [
-        ("年比下降0.65个百分点", "比上年下降0.65个百分点")]),
+        ("年比下降0.65个百分点", "比上年下降0.65个百分点", "a garbled comparison")]),
     "004-nanan-2024": ("004_70c1f3deedfc4c99.txt", [
-        ("[bookmark: _GoBack]", ""), ("％", "%"), ("298\u00a0所", "298所"),
-        ("人员\u00a071\u00a0人，兼职保健教师\u00a061人", "人员71人，兼职保健教师61人"),
-        ("百生数为3.04间、3.57间", "百生数小学、初中分别为3.04间、3.57间"), ("五是加强教师队伍建设", "加强教师队伍建设")]),
+        ("[bookmark: _GoBack]", "", "Word bookmark residue, not text"),
+        ("％", "%", "one percent sign throughout"),
+        ("298\u00a0所", "298所", "a no-break space inside a number"),
+        ("人员\u00a071\u00a0人，兼职保健教师\u00a061人", "人员71人，兼职保健教师61人", "no-break spaces inside numbers"),
+        ("百生数为3.04间、3.57间", "百生数小学、初中分别为3.04间、3.57间", "two values without their stages"),
+        ("五是加强教师队伍建设", "加强教师队伍建设", "a lone 五是 with no 一是…四是 before it")]),
 }
 WEB_CHROME = ("登录 |", "日期:", "字体:")
 
-# Where an example states figures through a generated statement ({figures: …}), the rendered wording is edureport's;
-# each pair is (the reference's words, the generated words), and both must state the same figures.
-GENERATED: dict[str, list[tuple[str, str]]] = {
-    "000-anyue-2024": [(
-        "一是一般公共预算教育经费实现了只增不减，2023年一般公共预算教育经费为142689万元，同比增长1.45%；二是2023年较2022年"
-        "生均一般公共预算教育经费也实现了只增不减，普通高中、初中、小学、幼儿园、职业高中增长率分别为9.69%、5.59%、7.14%、6.00%、0.16%。",
-        "一是一般公共预算教育经费实现了只增不减，2023年一般公共预算教育经费142689万元，比上年增长1.45%；二是生均一般公共预算"
-        "教育经费实现了只增不减，学前教育、小学、初中、普通高中、中职分别比上年增长6.00%、7.14%、5.59%、9.69%、0.16%。")],
-    "001-dianjiang-2022": [(
-        "2021年，一般公共预算教育经费143311万元，比上年增长了0.81%；各学段生均一般公共预算教育支出比上年均有增长，其中，"
-        "职业高中15353元，同比增长7.19%；普通高中12343元，同比增长5.11%；普通初中14662元，同比增长4.18%；普通小学14662元，"
-        "同比增长5.91%；学前教育4610元，同比增长16.74%。",
-        "2021年一般公共预算教育经费143311万元，比上年增长0.81%；各学段生均一般公共预算教育经费学前教育4610元，比上年增长16.74%；"
-        "小学14662元，比上年增长5.91%；初中14662元，比上年增长4.18%；普通高中12343元，比上年增长5.11%；中职15353元，比上年增长7.19%。"),
-        ("2021年全县抽检学生近视率48.52%，比上年下降0.65个百分点", "2021年全县抽检学生近视率48.52%，比上年下降0.65个百分点")],
-    "004-nanan-2024": [(
-        "2023年我区一般公共预算教育支出增长1.03%；义务教育生均一般公共预算教育支出增长为：小学0.32%、初中3.17%，",
-        "2023年一般公共预算教育经费比上年增长1.03%；义务教育生均一般公共预算教育经费小学、初中分别比上年增长0.32%、3.17%，")],
-}
 
-
-def stated_figures(text: str) -> list[str]:
-    """The figures a sentence states (numbers with a unit), in any order."""
-    return sorted(re.findall(r"\d+(?:\.\d+)?(?=%|万元|元|个百分点)", text))
-
-
-@pytest.mark.parametrize("name", sorted(GENERATED))
-def test_generated_statements_state_the_reference_figures(name: str) -> None:
-    for theirs, ours in GENERATED[name]:
-        assert stated_figures(theirs) == stated_figures(ours) and stated_figures(ours)
-
-
-def _half_width(text: str) -> str:
-    """The same text with the half-width punctuation reference 001 used (so a fragment matches its original)."""
-    return text.translate(str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}))
+def test_every_allowed_difference_says_why() -> None:
+    for _, corrections in REFERENCES.values():
+        assert all(len(c) == 3 and c[2] for c in corrections)
 
 
 def normalise(text: str) -> str:
@@ -79,14 +56,9 @@ def normalise(text: str) -> str:
 def reference_lines(name: str, title_start: str) -> list[str]:
     filename, corrections = REFERENCES[name]
     text = (REFERENCE_DIR / filename).read_text("utf-8")
-    for wrong, right in corrections:
+    for wrong, right, _why in corrections:
         assert wrong in text, f"correction {wrong!r} no longer matches the reference"
         text = text.replace(wrong, right)
-    for theirs, ours in GENERATED.get(name, []):
-        if theirs not in text:  # reference 001 writes half-width punctuation
-            theirs, ours = _half_width(theirs), _half_width(ours)
-        assert theirs in text, f"generated fragment no longer matches the reference: {theirs}"
-        text = text.replace(theirs, ours)
     lines = [normalise(line) for line in text.splitlines() if not line.strip().startswith(WEB_CHROME)]
     lines = [line for line in lines if line]
     start = next(i for i, line in enumerate(lines) if line.startswith(normalise(title_start)))

@@ -55,6 +55,36 @@ def _cite(rule: Rule) -> str:
     return m.group(0) if m else rule.source.split("《")[0].strip() or rule.source
 
 
+#: how far an approximate value (6100余, 近500, 约3000) may be from the number written: a rule is decided on an
+#: approximation only when the whole band lies on one side of it; otherwise the check says it cannot know
+APPROXIMATION = Decimal("0.2")
+
+
+def _span(figure: Figure, indicator: Indicator) -> tuple[Decimal, Decimal] | None:
+    """The interval this year's value lies in, in the indicator's unit: one point when it is known exactly, a band
+    around an approximation, None when it is masked or missing."""
+    if figure.current is None:
+        return None
+    exact = _known(figure, indicator)
+    if exact is not None:
+        return exact, exact
+    estimate = figure.current.scaled()
+    if estimate is None:
+        return None
+    if figure.unit and indicator.kind == "amount":
+        estimate = in_unit(estimate, figure.unit, indicator.unit) or estimate
+    return estimate * (1 - APPROXIMATION), estimate * (1 + APPROXIMATION)
+
+
+def _decide(surely: bool, possibly: bool) -> bool | None:
+    """True when the rule holds for the whole interval, False when for none of it, None when it depends."""
+    if surely:
+        return True
+    if not possibly:
+        return False
+    return None
+
+
 def _known(figure: Figure | None, indicator: Indicator) -> Decimal | None:
     """This year's exact value in the indicator's own unit (money converted between 元/万元/亿元)."""
     if figure is None or figure.current is None:
@@ -146,42 +176,59 @@ class _Checker:
                 return outcome(change.value <= -rule.fall_at_least, f"{label}{growth(change)}，未达到“{described}”的要求")
             assert rule.rise_at_least is not None
             return outcome(change.value >= rule.rise_at_least, f"{label}{growth(change)}，未达到“{described}”的要求")
-        value = _known(figure, indicator)
-        if value is None:
+        other_figure: Figure | None = None
+        other_indicator = None
+        if test in ("not_below", "at_most", "share_of"):
+            other_key = rule.not_below or rule.at_most or rule.share_of
+            assert other_key is not None
+            other_indicator = self.catalogue.indicators[other_key]
+            other_figure, _ = self.figure_of(other_key, item if other_indicator.breakdown else None)
+            if other_figure is None or other_figure.current is None:
+                return outcome(None)  # the report does not state the other figure: nothing to compare
+        span = _span(figure, indicator)
+        if span is None:
             return unknown(figure.current)
+        low, high = span
         if test in ("min", "max"):
             bound = rule.min if test == "min" else rule.max
             limit = bound.get(item or "") if isinstance(bound, dict) else bound
             if limit is None:
                 return outcome(None)
             if test == "min":
-                return outcome(value >= limit, f"{label}{shown}，低于要求的{number(limit)}{indicator.unit_of()}")
-            return outcome(value <= limit, f"{label}{shown}，高于要求的{number(limit)}{indicator.unit_of()}")
-        other_key = rule.not_below or rule.at_most or rule.share_of
-        assert other_key is not None
-        other_indicator = self.catalogue.indicators[other_key]
-        other_figure, _ = self.figure_of(other_key, item if other_indicator.breakdown else None)
-        if other_figure is None or other_figure.current is None:
-            return outcome(None)  # the report does not state the other figure: nothing to compare
-        other = _known(other_figure, other_indicator)
+                verdict = _decide(low >= limit, high >= limit)
+                return outcome(verdict, f"{label}{shown}，低于要求的{number(limit)}{indicator.unit_of()}") \
+                    if verdict is not None else unknown(figure.current)
+            verdict = _decide(high <= limit, low <= limit)
+            return outcome(verdict, f"{label}{shown}，高于要求的{number(limit)}{indicator.unit_of()}") \
+                if verdict is not None else unknown(figure.current)
+        assert other_indicator is not None and other_figure is not None and other_figure.current is not None
         other_shown = written(other_figure.current, other_indicator.unit_of(other_figure.unit))
-        if other is None:
+        other_span = _span(other_figure, other_indicator)
+        if other_span is None:
             return outcome(None, f"{other_indicator.name}{other_shown}{other_figure.current.describe()}，"
                                  f"无法检查{label}“{described}”")
+        other_low, other_high = other_span
         if indicator.kind == "amount" and other_indicator.kind == "amount":
-            converted = in_unit(other, other_indicator.unit, indicator.unit)
-            other = converted if converted is not None else other
+            other_low = in_unit(other_low, other_indicator.unit, indicator.unit) or other_low
+            other_high = in_unit(other_high, other_indicator.unit, indicator.unit) or other_high
         if test == "not_below":
-            return outcome(value >= other, f"{label}{shown}低于{other_indicator.name}{other_shown}")
-        if test == "at_most":
-            return outcome(value <= other, f"{label}{shown}超过{other_indicator.name}{other_shown}"
-                                           + (f"，{rule.note}" if rule.note else "，请核实"))
-        assert rule.at_least is not None
-        if other == 0:
-            return outcome(None)
-        share = value / other * 100
-        return outcome(share >= rule.at_least, f"{label}{shown}占{other_indicator.name}{other_shown}的"
-                                               f"{number(share, 2)}%，低于{number(rule.at_least)}%")
+            verdict = _decide(low >= other_high, high >= other_low)
+            message = f"{label}{shown}低于{other_indicator.name}{other_shown}"
+        elif test == "at_most":
+            verdict = _decide(high <= other_low, low <= other_high)
+            message = f"{label}{shown}超过{other_indicator.name}{other_shown}" + (
+                f"，{rule.note}" if rule.note else "，请核实")
+        else:
+            assert rule.at_least is not None
+            if other_low <= 0:
+                return outcome(None)
+            verdict = _decide(low / other_high * 100 >= rule.at_least, high / other_low * 100 >= rule.at_least)
+            share = (low + high) / (other_low + other_high) * 100
+            message = (f"{label}{shown}占{other_indicator.name}{other_shown}的{number(share, 2)}%，"
+                       f"低于{number(rule.at_least)}%")
+        if verdict is None:
+            return outcome(None, f"{label}{shown}或{other_indicator.name}{other_shown}是约数，无法准确检查“{described}”")
+        return outcome(verdict, message)
 
     def distinct(self, area: str, indicator: Indicator, rule: Rule, value: object) -> Iterator[Outcome]:
         if not isinstance(value, dict):
