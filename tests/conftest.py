@@ -12,11 +12,17 @@ from .pdfpages import Page, convert_to_pdf, need_office, read_pages
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]
+#: the template folder of the examples written with schemes and indicators of their own (12 areas, city level)
+TEMPLATES = (str(ROOT / "examples" / "templates"),)
+
+
+def load_example(path: Path) -> Report:
+    return edureport.load_report(path, template_dirs=TEMPLATES)
 
 
 def examples_with(part: str) -> list[str]:
     """Examples whose data has ``part`` (signature, colophon, header), for checks that only apply to them."""
-    return [p.stem for p in EXAMPLES if getattr(edureport.load_report(p), part) is not None]
+    return [p.stem for p in EXAMPLES if getattr(load_example(p), part) is not None]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -43,8 +49,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     out = tmp_path_factory.mktemp("examples")
     result = {}
     for path in EXAMPLES:
-        report = edureport.load_report(path)
-        data = edureport.render_docx(report)
+        report = load_example(path)
+        data = edureport.render_docx(report, template_dirs=TEMPLATES)
         docx = out / f"{path.stem}.docx"
         docx.write_bytes(data)
         result[path.stem] = Rendered(path, report, data, docx)

@@ -12,7 +12,7 @@ import pytest
 
 import edureport
 
-from .conftest import EXAMPLE_IDS, EXAMPLES, Rendered
+from .conftest import EXAMPLE_IDS, EXAMPLES, TEMPLATES, Rendered, load_example
 
 GOLDEN = Path(__file__).parent / "golden.json"
 
@@ -23,14 +23,16 @@ def sha256(data: bytes) -> str:
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
 def test_two_renders_in_one_process_are_identical(name: str, rendered: dict[str, Rendered]) -> None:
-    again = edureport.render_docx(edureport.load_report(rendered[name].path))
+    again = edureport.render_docx(load_example(rendered[name].path), template_dirs=TEMPLATES)
     assert again == rendered[name].data
 
 
 def test_renders_in_other_processes_are_identical(rendered: dict[str, Rendered]) -> None:
     code = ("import hashlib, sys, edureport\n"
+            f"dirs = {list(TEMPLATES)!r}\n"
             "for p in sys.argv[1:]:\n"
-            "    print(hashlib.sha256(edureport.render_docx(edureport.load_report(p))).hexdigest())")
+            "    report = edureport.load_report(p, template_dirs=dirs)\n"
+            "    print(hashlib.sha256(edureport.render_docx(report, template_dirs=dirs)).hexdigest())")
     out = subprocess.run([sys.executable, "-c", code, *map(str, EXAMPLES)], check=True, capture_output=True,
                          text=True, env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout.split()
     assert out == [sha256(rendered[p.stem].data) for p in EXAMPLES]

@@ -27,6 +27,7 @@ def test_readme_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         exec(compile(block, "README.md", "exec"), namespace)
     printed = capsys.readouterr().out
     comments = re.findall(r"^# (error .*)$", README, re.M)  # what the README says the code prints
+    comments += re.findall(r"# (12 \[.*\])$", README, re.M)
     assert comments and all(comment in printed for comment in comments)
     assert (tmp_path / "示例.docx").read_bytes()[:2] == b"PK"
     assert (tmp_path / "安岳.docx").exists()
@@ -48,7 +49,8 @@ def test_docstring_examples() -> None:
 def test_the_readme_demo_command_renders_every_example(tmp_path: Path) -> None:
     from edureport.cli import main
     examples = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
-    assert main(["render", *examples, "-o", str(tmp_path / "输出") + os.sep]) == 0
+    assert main(["render", *examples, "--templates", str(ROOT / "examples" / "templates"),
+                 "-o", str(tmp_path / "输出") + os.sep]) == 0
     assert len(list((tmp_path / "输出").glob("*.docx"))) == len(examples)
 
 

@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 import edureport
 from edureport.cli import main
 
-from .conftest import EXAMPLES, Rendered
+from .conftest import EXAMPLES, TEMPLATES, Rendered, load_example
 from .pdfpages import need_office
 
 SMALL = "title: 第{n}号报告\nyear: 2023\nsections:\n  - title: 主要做法\n    paragraphs: [第{n}份报告的正文。]\n"
@@ -42,7 +42,7 @@ def test_batch_of_200_with_one_broken_file(tmp_path: Path, capsys: pytest.Captur
 
 def test_batch_all_good_exits_0_and_html_beside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert main(["batch", *map(str, EXAMPLES), "-o", str(out), "--jobs", "2", "--html"]) == 0
+    assert main(["batch", *map(str, EXAMPLES), "-o", str(out), "--jobs", "2", "--html", "--templates", *TEMPLATES]) == 0
     assert sorted(p.suffix for p in out.iterdir()) == [".docx"] * len(EXAMPLES) + [".html"] * len(EXAMPLES)
     assert f"共 {len(EXAMPLES)} 个：成功 {len(EXAMPLES)} 个，失败 0 个" in capsys.readouterr().out
 
@@ -51,11 +51,11 @@ def test_batch_all_good_exits_0_and_html_beside(tmp_path: Path, capsys: pytest.C
 def test_pdf_of_every_example(tmp_path: Path) -> None:
     need_office()
     out = tmp_path / "out"
-    assert main(["batch", *map(str, EXAMPLES), "-o", str(out), "--jobs", "2", "--pdf"]) == 0
+    assert main(["batch", *map(str, EXAMPLES), "-o", str(out), "--jobs", "2", "--pdf", "--templates", *TEMPLATES]) == 0
     pdfs = sorted(out.glob("*.pdf"))
     assert [p.stem for p in pdfs] == sorted(p.stem for p in EXAMPLES)
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
-    single = edureport.render_pdf(edureport.load_report(EXAMPLES[0]))
+    single = edureport.render_pdf(load_example(EXAMPLES[0]), template_dirs=TEMPLATES)
     assert single.startswith(b"%PDF")
 
 
@@ -79,7 +79,7 @@ def _html_texts(page: bytes) -> list[str]:
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
 def test_html_has_the_docx_headings_and_text_and_is_valid(name: str, rendered: dict[str, Rendered]) -> None:
-    page = edureport.render_html(rendered[name].report)
+    page = edureport.render_html(rendered[name].report, template_dirs=TEMPLATES)
     html5lib.HTMLParser(strict=True).parse(page)  # a real HTML parser, in strict mode: raises on any parse error
     ours = _html_texts(page)
     theirs = [t.replace("\t", "") for t in _docx_texts(rendered[name].docx)]  # the tab before 签发人

@@ -26,9 +26,7 @@ from edureport.parsing import leaves, parse_text
 from edureport.quantities import Figure, Value
 from edureport.rollover import rollover_text
 
-from .conftest import EXAMPLES
-
-TEMPLATES = [str(Path(__file__).resolve().parent.parent / "examples" / "templates")]
+from .conftest import EXAMPLES, TEMPLATES
 
 
 def next_year(path: Path) -> int:

@@ -51,8 +51,9 @@ class Outcome:
 
 
 def _cite(rule: Rule) -> str:
-    m = _CITATION.search(rule.source)
-    return m.group(0) if m else rule.source.split("《")[0].strip() or rule.source
+    """The short name of a rule's source: its 文号, else the title of the document, else the source as written."""
+    m = _CITATION.search(rule.source) or re.search(r"《[^》]+》", rule.source)
+    return m.group(0) if m else rule.source
 
 
 #: how far an approximate value (6100余, 近500, 约3000) may be from the number written: a rule is decided on an

@@ -209,7 +209,10 @@ def _describe(exc: BaseException, cls: Any) -> tuple[list[PathPart], str]:
     return [], f"无法识别的值（{exc}）"
 
 
-def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[list[PathPart], str]]) -> None:
+Found = tuple[list[PathPart], str, list[PathPart]]  # field path, message, where to look for its line
+
+
+def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[Found]) -> None:
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -222,17 +225,21 @@ def _walk(exc: BaseException, path: list[PathPart], cls: Any, out: list[tuple[li
             if str(item).startswith("Structuring mapping key"):  # the key itself is not allowed (an unknown 学段)
                 choices = get_args(item.type) if get_origin(item.type) is Literal else ()
                 hint = f"；可用：{'、'.join(map(str, choices))}" if choices else ""
-                out.append(([*path, str(item.index)], f"不认识的“{item.index}”{hint}"))
+                here = [*path, str(item.index)]
+                out.append((here, f"不认识的“{item.index}”{hint}", here))
                 continue
             index = item.index if isinstance(item.index, int) else str(item.index)
             _walk(sub, [*path, index], item.type, out)
         for sub in unindexed:
             _walk(sub, path, None, out)
     elif isinstance(exc, DataError):  # a nested structuring that already has its problems (an area of a scheme)
-        out += [(parse_path(p.path), p.message) for p in exc.problems]
+        out += [(parse_path(p.path), p.message, parse_path(p.path)) for p in exc.problems]
     else:
         rel, message = _describe(exc, cls)
-        out.append(([*path, *rel], message))
+        here = [*path, *rel]
+        # an unknown key is reported on its object, but its own line is the one to show
+        look = [*here, sorted(map(str, exc.extra_fields))[0]] if isinstance(exc, ForbiddenExtraKeysError) else here
+        out.append((here, message, look))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -359,6 +366,8 @@ class Locator:
                     break
             except (KeyError, IndexError, TypeError):  # pragma: no cover - defensive
                 break
+        if line is None and self._root is not None:  # a field missing at the top: the file itself
+            return 1, 1
         return (line + 1 if line is not None else None), (col + 1 if col is not None else None)
 
     def problem(self, path: str | Sequence[PathPart], message: str) -> Problem:
@@ -380,10 +389,14 @@ def structure(data: Any, cls: type[T], source: str, conv: cattrs.Converter, *, t
 
 
 def structure_error(exc: BaseException, cls: Any, source: str, text: str | None, fmt: str) -> DataError:
-    found: list[tuple[list[PathPart], str]] = []
+    found: list[Found] = []
     _walk(exc, [], cls, found)
     locate = Locator(text, fmt)
-    return DataError(source, [locate.problem(parts, message) for parts, message in found])
+    problems = []
+    for parts, message, look in found:
+        line, column = locate(look)
+        problems.append(Problem(format_path(parts), message, line, column))
+    return DataError(source, problems)
 
 
 def parse_text(data: str | bytes, source: str, fmt: str | None = None) -> tuple[Any, str, str]:

@@ -115,7 +115,7 @@ def _check_placement(report: Report, scheme: Scheme, say: Stater, skeleton: str)
     used = say.asked | say.placed
     unused = [key for key in scheme.parts if key not in used]
     if unused:
-        raise DataError(scheme.path, [Problem(f"parts.{key}", unknown_keys_message(
+        raise DataError(scheme.path, [scheme.problem(f"parts.{key}", unknown_keys_message(
             [key], sorted(used), what=f"骨架模板 {skeleton} 没有这一部分", available="它使用的部分")) for key in unused])
 
 

@@ -98,6 +98,11 @@ class Scheme:
     definitions: Mapping[str, AreaDef] = attrs.field(factory=dict, repr=False)
     classes: Mapping[str, type[AreaBase]] = attrs.field(factory=dict, repr=False)
     record: type = attrs.field(default=object, repr=False)
+    locate: Locator | None = attrs.field(default=None, repr=False, eq=False)
+
+    def problem(self, path: str, message: str) -> Problem:
+        """A problem of this scheme file, with the line of ``path`` in it."""
+        return self.locate.problem(path, message) if self.locate else Problem(path, message)
 
     def heading(self, key: str, default: str = "") -> str:
         return self.parts.get(key, default)
@@ -210,7 +215,7 @@ def _resolve(key: str, parsed: SchemeFile, catalogue: Catalogue, path: str, loca
     return Scheme(key=key, name=parsed.name, source=parsed.source, skeleton=parsed.skeleton, areas=tuple(resolved),
                   parts=dict(parsed.parts), numbering=parsed.numbering, rules=dict(parsed.rules),
                   tables=parsed.tables, catalogue=catalogue, path=path, definitions=definitions, classes=classes,
-                  record=areas_record_class(key, classes))
+                  record=areas_record_class(key, classes), locate=locate)
 
 
 def available_schemes(template_dirs: resources.TemplateDirs = ()) -> list[str]:
