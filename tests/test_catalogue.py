@@ -395,7 +395,7 @@ def test_an_area_the_skeleton_does_not_place_is_an_error(tmp_path: Path) -> None
     (folder / "schemes" / "x.yaml").write_text(GOOD_SCHEME.replace("skeletons/practices.xml.j2", "report.xml.j2"),
                                                "utf-8")
     report = edureport.loads_report(DATA.replace("scheme: test", "scheme: x"), template_dirs=[folder])
-    with pytest.raises(edureport.TemplateError, match="没有放置数据中的“党的全面领导”（areas.party）"):
+    with pytest.raises(edureport.TemplateError, match=r"没有放置数据中的“党的全面领导”（areas\.party）"):
         edureport.render_docx(report, template_dirs=[folder])
 
 

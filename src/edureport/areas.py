@@ -339,15 +339,18 @@ def indicator_field(catalogue: Catalogue, indicator: Indicator) -> Any:
     items = catalogue.items(indicator)
     help_zh = indicator.wording + (f"（{indicator.unit_of()}）" if indicator.unit_of() else "")
     if indicator.kind == "flag":
-        return attrs.field(default=None, type=bool | None, validator=_figure_validator(indicator, ()),
+        flag: Any = bool | None
+        return attrs.field(default=None, type=flag, validator=_figure_validator(indicator, ()),
                            metadata=_label(indicator.name, help_zh))
     if items:
-        key_type = Literal[items]  # type: ignore[valid-type]
+        key_type: Any = Literal[items]
         breakdown = catalogue.breakdowns[indicator.breakdown or ""].name
-        return attrs.field(default=None, type=dict[key_type, Figure] | None,  # type: ignore[valid-type]
+        per_item: Any = dict[key_type, Figure] | None
+        return attrs.field(default=None, type=per_item,
                            converter=_to_figures, validator=_figure_validator(indicator, items),
                            metadata=_label(indicator.name, f"{help_zh}；按{breakdown}填写：{'、'.join(items)}"))
-    return attrs.field(default=None, type=Figure | None, converter=_to_figure,
+    single: Any = Figure | None
+    return attrs.field(default=None, type=single, converter=_to_figure,
                        validator=_figure_validator(indicator, ()), metadata=_label(indicator.name, help_zh))
 
 
@@ -367,7 +370,7 @@ def area_class(catalogue: Catalogue, key: str, definition: AreaDef) -> type[Area
         if cls is None:
             base = RectificationBase if definition.kind == "rectification" else AreaBase
             fields = {ind: indicator_field(catalogue, catalogue.indicators[ind]) for ind in definition.indicators}
-            made = attrs.make_class(class_name(key), fields, bases=(base,), frozen=True, kw_only=True)
+            made: Any = attrs.make_class(class_name(key), fields, bases=(base,), frozen=True, kw_only=True)
             made.__doc__ = definition.name
             made.__module__ = __name__
             made.__area__ = key
@@ -375,14 +378,19 @@ def area_class(catalogue: Catalogue, key: str, definition: AreaDef) -> type[Area
             stated = tuple(i for i in definition.indicators if catalogue.indicators[i].statement is not None)
             made.__statements__ = (*stated, *definition.statements)
             made.__items__ = {i: catalogue.items(catalogue.indicators[i]) for i in definition.indicators}
-            cls = _CLASSES[cache_key] = value_type(made)  # type: ignore[assignment]
-        return cls  # type: ignore[return-value]
+            value_type(made)
+            cls = _CLASSES[cache_key] = made
+        return cls
+
+
+def _optional(cls: type) -> Any:
+    return cls | None
 
 
 def areas_record_class(scheme: str, classes: Mapping[str, type[AreaBase]]) -> type:
     """The shape of a report's ``areas`` under one scheme: an optional field per area the scheme allows, and the
     evaluators' feedback (not shown in the report; next year's rectification items)."""
-    fields: dict[str, Any] = {key: attrs.field(default=None, type=cls | None, metadata=_label(cls.__doc__ or key))
+    fields: dict[str, Any] = {key: attrs.field(default=None, type=_optional(cls), metadata=_label(cls.__doc__ or key))
                               for key, cls in classes.items()}
     fields["feedback"] = attrs.field(default=(), type=tuple[str, ...], converter=tuple, validator=nonblank_texts,
                                      metadata=_label("督导反馈问题", "上级评价反馈的问题；不在报告中显示，次年结转时转为整改事项"))
@@ -445,6 +453,10 @@ class Areas(Mapping[str, AreaBase]):
     def present(self) -> list[str]:
         """Keys of the areas this report has data for."""
         return list(self._items)
+
+
+#: the areas of a report that has none (so code can read ``report.areas or NO_AREAS`` as a mapping)
+NO_AREAS = Areas()
 
 
 def to_areas(value: Any) -> Areas | None:
@@ -510,8 +522,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["AreaBase", "Areas", "Fill", "FigureRef", "Measure", "Paragraph", "Part", "RectificationBase",
-           "RectificationGroup", "RectificationItem", "Reviewed", "StatementRef", "YearRef", "area_class"]
+__all__ = [
+    "AreaBase",
+    "Areas",
+    "FigureRef",
+    "Fill",
+    "Measure",
+    "Paragraph",
+    "Part",
+    "RectificationBase",
+    "RectificationGroup",
+    "RectificationItem",
+    "Reviewed",
+    "StatementRef",
+    "YearRef",
+    "area_class",
+]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -209,7 +209,7 @@ class Catalogue:
 
         other = self.indicators.get(rule.not_below or rule.at_most or rule.share_of or "")
         change_unit = "个百分点" if indicator.points else "%"
-        text = {
+        text: dict[str, Callable[[], str]] = {
             "min": lambda: f"不低于{bound(rule.min)}" if rule.min is not None else "",
             "max": lambda: f"不高于{bound(rule.max)}" if rule.max is not None else "",
             "no_fall": lambda: "只增不减",
@@ -219,8 +219,8 @@ class Catalogue:
             "at_most": lambda: f"不超过{other.name if other else rule.at_most}",
             "share_of": lambda: f"不低于{other.name if other else rule.share_of}的{formatting.number(rule.at_least or 0)}%",
             "distinct": lambda: "各分项数值不应相同",
-        }[rule.test]()
-        return text
+        }
+        return text[rule.test]()
 
 
 # ---------------------------------------------------------------------------------------------------------------

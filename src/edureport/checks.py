@@ -13,7 +13,7 @@ from typing import Literal
 
 import attrs
 
-from .areas import parts_of
+from .areas import NO_AREAS, parts_of
 from .catalogue import Indicator, Rule
 from .formatting import growth, number, written
 from .model import Report, iter_paragraphs
@@ -105,7 +105,7 @@ class _Checker:
     def figure_of(self, key: str, item: str | None) -> tuple[Figure | None, str]:
         """The figure of indicator ``key`` (one breakdown item) wherever the report holds it, and its path."""
         area_key = self.scheme.where(key)
-        area = (self.report.areas or {}).get(area_key or "")
+        area = (self.report.areas or NO_AREAS).get(area_key or "")
         value = getattr(area, key, None) if area is not None else None
         path = f"areas.{area_key}.{key}"
         if isinstance(value, dict):
@@ -116,7 +116,7 @@ class _Checker:
 
     def outcomes(self) -> Iterator[Outcome]:
         for area_key, definition in self.scheme.definitions.items():
-            area = (self.report.areas or {}).get(area_key)
+            area = (self.report.areas or NO_AREAS).get(area_key)
             if area is None:
                 continue
             for key in definition.indicators:
@@ -243,8 +243,9 @@ class _Checker:
             finding = None
             if known in seen:
                 names = f"{self.catalogue.item_name(indicator, item)}与{self.catalogue.item_name(indicator, seen[known])}"
+                assert figure is not None and figure.current is not None
                 finding = Finding(rule.level, f"areas.{area}.{indicator.key}.{item}",
-                                  f"{names}的{indicator.name}同为{written(figure.current, indicator.unit_of(figure.unit))}"  # type: ignore[union-attr,arg-type]
+                                  f"{names}的{indicator.name}同为{written(figure.current, indicator.unit_of(figure.unit))}"
                                   "，请核实")
             else:
                 seen[known] = item
@@ -261,7 +262,7 @@ def rule_outcomes(report: Report, scheme: Scheme) -> list[Outcome]:
 def figures(report: Report, scheme: Scheme | None = None) -> Iterator[tuple[str, Figure, str]]:
     """(field path, figure, unit) of every figure of the report's areas: indicators (per item) and the areas' own.
     The unit is the figure's own, else its indicator's in the scheme's catalogue."""
-    for key, area in (report.areas or {}).items():
+    for key, area in (report.areas or NO_AREAS).items():
         for name, value in area.indicator_values():
             indicator = scheme.catalogue.indicators.get(name) if scheme else None
             if isinstance(value, dict):
@@ -314,7 +315,7 @@ def typed_twice(report: Report, scheme: Scheme | None = None) -> list[Finding]:
                 continue
             known.setdefault((text, unit), []).append((f"{path}.{side}", ref if side == "current" else
                                                        f"{ref}（show: previous）"))
-    findings = []
+    findings: list[Finding] = []
     if not known:
         return findings
     for path, paragraph in iter_paragraphs(report):

@@ -8,8 +8,9 @@ These functions are also the Jinja filters templates use: ``{{ value | number }}
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -127,12 +128,12 @@ def bracket(text: str) -> str:
     return text if text.startswith("（") and text.endswith("）") else f"（{text}）"
 
 
-def template_filters() -> dict[str, object]:
+def template_filters() -> dict[str, Callable[..., Any]]:
     """The filters edureport adds to Jinja."""
     return {"cn_date": cn_date, "cn_year": cn_year, "cn_number": cn_number, "number": number, "amount": amount,
             "percent": percent, "growth": growth, "enumerate_points": enumerate_points, "ensure_end": ensure_end,
             "bracket": bracket}
 
 
-def template_tests() -> dict[str, object]:
+def template_tests() -> dict[str, Callable[..., Any]]:
     return {"rising": rising, "falling": falling}

@@ -16,8 +16,8 @@ import attrs
 import opencc
 
 from .checks import Finding
-from .parsing import leaves
 from .numbering import chinese_numeral, numeral_value
+from .parsing import leaves
 
 CJK = "\u4e00-\u9fff"
 _HALF_PUNCT = re.compile(rf"(?<=[{CJK}])[,:;?!]|[,:;?!](?=[{CJK}])")

@@ -129,7 +129,8 @@ def _structure_value(value: Any, _t: Any) -> Value:
 def _structure_figure(value: Any, _t: Any) -> Figure:
     # A figure is its fields ({current: …, previous: …, unit: …}), or just this year's value.
     if isinstance(value, Mapping):
-        return _figure_fields(value, Figure)  # type: ignore[no-any-return]
+        figure: Figure = _figure_fields(value, Figure)
+        return figure
     if isinstance(value, list):
         raise TypeProblem("应为数字，或 {current: 今年, previous: 上年}，实际是列表")
     return Figure(current=_structure_value(value, Value))
@@ -146,7 +147,7 @@ def _structure_areas(value: Any, _t: Any) -> Areas:
             where = "、".join(scheme.data_keys) or "（无）"
             raise FieldValueError(str(key), f"评价方案“{scheme.name}”的报告结构中没有“{scheme.catalogue.areas[key].name}”"
                                             f"（{key}）的位置；这个方案可用：{where}")
-    record = converter.structure(value, scheme.record)
+    record: Any = converter.structure(value, scheme.record)
     return Areas.from_record(record)
 
 

@@ -5,7 +5,7 @@ carried over from last year still waiting for a person's review. A draft shows t
 
 from __future__ import annotations
 
-from .areas import FigureRef, Fill, RectificationBase, Reviewed, locate, parts_of
+from .areas import NO_AREAS, FigureRef, Fill, RectificationBase, Reviewed, locate, parts_of
 from .checks import figures
 from .errors import DataError, Problem
 from .model import Report, iter_paragraphs
@@ -38,7 +38,7 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
         if figure.current is None and figure.stated_change is None:
             known = "（上年已填）" if figure.previous is not None else ""
             problems.append(Problem(f"{path}.current", f"缺少今年的数字{known}"))
-    for key, area in (report.areas or {}).items():
+    for key, area in (report.areas or NO_AREAS).items():
         if isinstance(area, RectificationBase):
             problems += [Problem(f"areas.{key}.{where}.actions", "缺少整改情况")
                          for where, item in area.all_items() if not item.actions]
@@ -52,7 +52,7 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
 def _change_needed(report: Report, ref: str) -> list[Problem]:
     """A reference that states a change needs last year's value or the stated growth of each figure it covers."""
     target = locate(report.areas, ref)
-    area = (report.areas or {})[target.area]
+    area = (report.areas or NO_AREAS)[target.area]
     value = area.figures[target.name] if not target.indicator else getattr(area, target.name)
     where = f"areas.{target.area}." + (f"figures.{target.name}" if not target.indicator else target.name)
     if isinstance(value, dict):

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import attrs
 
 from .areas import (
+    NO_AREAS,
     Areas,
     FigureRef,
     Paragraph,
@@ -116,6 +117,18 @@ def _rows(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(row) for row in rows)
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _optional_tuple(values: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    return None if values is None else tuple(values)
+
+
+def _tables(values: Iterable[Table]) -> tuple[Table, ...]:
+    return tuple(values)
+
+
 def _title_lines(title: str | Iterable[str]) -> tuple[str, ...]:
     return (title,) if isinstance(title, str) else tuple(title)
 
@@ -125,15 +138,15 @@ def _title_lines(title: str | Iterable[str]) -> tuple[str, ...]:
 class Table:
     """A table (attachments often carry an indicator table). ``columns`` is the header row, repeated on each page."""
 
-    columns: tuple[str, ...] = attrs.field(converter=tuple, validator=_texts, metadata=_label("表头"))
+    columns: tuple[str, ...] = attrs.field(converter=_strings, validator=_texts, metadata=_label("表头"))
     rows: tuple[tuple[str, ...], ...] = attrs.field(
         default=(), converter=_rows, metadata=_label("数据行"))
     widths: tuple[int, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple),
+        default=None, converter=_optional_tuple,
         metadata=_label("列宽比例", "如 [1, 3, 1]；省略则等宽"))
     title: str | None = attrs.field(default=None, validator=_text, metadata=_label("表题"))
     align: tuple[Align, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple),
+        default=None, converter=_optional_tuple,
         metadata=_label("各列对齐", "left、center 或 right（数字列通常右对齐）；省略则居中"))
 
     @columns.validator
@@ -180,7 +193,7 @@ class Attachment:
     title: str = attrs.field(validator=_nonblank, metadata=_label("附件名称", "名称后不加标点"))
     paragraphs: tuple[Paragraph, ...] = paragraphs_field()
     sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级标题"))
-    tables: tuple[Table, ...] = attrs.field(default=(), converter=tuple, metadata=_label("表格"))
+    tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables, metadata=_label("表格"))
 
 
 @value_type
@@ -289,7 +302,7 @@ def iter_paragraphs(report: Report) -> Iterator[tuple[str, Paragraph]]:
     for path, _depth, section in iter_sections(report.sections, "sections"):
         for i, p in enumerate(section.paragraphs):
             yield f"{path}.paragraphs[{i}]", p
-    for key, area in (report.areas or {}).items():
+    for key, area in (report.areas or NO_AREAS).items():
         yield from area_paragraphs(area, f"areas.{key}")
     for a, attachment in enumerate(report.attachments):
         for i, p in enumerate(attachment.paragraphs):

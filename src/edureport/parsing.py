@@ -118,6 +118,11 @@ def _is_homogenous_tuple(t: Any) -> bool:
     return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _is_dict(t: Any) -> bool:
+    origin: Any = get_origin(t)
+    return origin is dict
+
+
 def _strict_dict_factory(t: Any, conv: cattrs.Converter) -> Any:
     inner = mapping_structure_factory(t, conv)
 
@@ -133,7 +138,7 @@ def base_converter() -> cattrs.Converter:
     integers and booleans that are really so, dates in ISO or Chinese form, lists that are really lists."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: _strict_tuple_factory(t, conv))
-    conv.register_structure_hook_factory(lambda t: get_origin(t) is dict, lambda t: _strict_dict_factory(t, conv))
+    conv.register_structure_hook_factory(_is_dict, lambda t: _strict_dict_factory(t, conv))
     conv.register_structure_hook(str, structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)

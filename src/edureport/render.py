@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 import attrs
 
-from .areas import AreaBase, Areas
+from .areas import NO_AREAS, AreaBase, Areas
 from .checks import Finding, run_checks
 from .convert import pdf_bytes
 from .errors import DataError, FieldValueError, OutputError, Problem, TemplateError
@@ -122,7 +122,7 @@ def _check_placement(report: Report, scheme: Scheme, say: Stater, skeleton: str)
 def unstated(report: Report, scheme: Scheme, say: Stater) -> list[Finding]:
     """Figures the data types but the report never states: a dead figure is a figure nobody checks next year."""
     findings = []
-    for key, area in (report.areas or {}).items():
+    for key, area in (report.areas or NO_AREAS).items():
         names = [name for name, _ in area.indicator_values()] + list(area.figures)
         for name in names:
             if f"{key}.{name}" not in say.stated:

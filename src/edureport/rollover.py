@@ -71,6 +71,12 @@ def _clear(node: Any, key: str, path: str, log: RolloverLog) -> None:
         del node[key]
 
 
+def _empty(node: Any, key: str, path: str, log: RolloverLog) -> None:
+    """Clear a value but keep its key (and the comment on it) to be filled in again."""
+    log.cleared += [p for p, _ in leaves(node[key], path)]
+    node[key] = None
+
+
 def _roll_figure(parent: Any, key: str, path: str, log: RolloverLog) -> None:
     """A figure: this year's value becomes last year's (a bare value is this year's value)."""
     node = parent[key]
@@ -105,7 +111,7 @@ def _roll_area(node: Any, key: str, scheme: Any, path: str, log: RolloverLog) ->
             if indicator.rollover == "carry":
                 continue
             if indicator.rollover == "clear" or indicator.kind == "flag":
-                _clear(node, name, here, log)
+                _empty(node, name, here, log)
             elif indicator.breakdown and isinstance(node[name], dict):
                 for item in list(node[name]):
                     _roll_figure(node[name], item, f"{here}.{item}", log)
@@ -191,8 +197,11 @@ def _roll_rectification(areas: Any, log: RolloverLog) -> None:
         else:
             log.cleared += [p for p, _ in leaves(figure, f"areas.rectification.figures.{name}")]
     for key in old:
-        if key not in ("title", "items", "groups", "paragraphs", "figures"):  # anything else: cleared
+        if key not in ("title", "items", "groups", "paragraphs", "figures"):  # anything else: to fill in again
             log.cleared += [p for p, _ in leaves(old[key], f"areas.rectification.{key}")]
+            rectification[key] = None
+            if key in old.ca.items:
+                rectification.ca.items[key] = old.ca.items[key]
     if kept:
         rectification["figures"] = kept
     rectification["items"] = items

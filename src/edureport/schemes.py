@@ -71,8 +71,11 @@ class SchemeFile:
 def _converter() -> Any:
     from .catalogue import _CONVERTER  # the same rules for Rule (bounds by item)
     conv = base_converter()
-    for t in (Rule,):
-        conv.register_structure_hook(t, lambda v, _t, c=_CONVERTER: c.structure(v, Rule))
+
+    def rule(value: Any, _t: Any) -> Rule:
+        structured: Rule = _CONVERTER.structure(value, Rule)
+        return structured
+    conv.register_structure_hook(Rule, rule)
     hook(conv, SchemeFile)
     return conv
 

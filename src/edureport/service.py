@@ -22,8 +22,9 @@ from . import __version__
 from .audit import audit_report
 from .convert import pdf_bytes
 from .errors import ConversionError, DataError, Problem, TemplateError
-from .load import parse_text, report_from_data
+from .load import report_from_data
 from .missing import MissingValuesError
+from .parsing import parse_text
 from .render import render, render_html
 from .schema import report_schema
 from .templating import Limits

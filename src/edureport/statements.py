@@ -21,11 +21,11 @@ from markupsafe import Markup, escape
 
 from . import formatting
 from .areas import (
+    NO_AREAS,
     AreaBase,
     FigureRef,
     Fill,
     Paragraph,
-    Parts,
     Reviewed,
     StatementRef,
     YearRef,
@@ -36,8 +36,8 @@ from .checks import Finding, rule_outcomes
 from .errors import TemplateError
 from .model import Attachment, Report, Table
 from .quantities import Change, Figure, Value, in_unit
-from .schemes import Scheme, TablePlacement
 from .sandbox import TemplateLimitError
+from .schemes import Scheme, TablePlacement
 
 DASH = "—"
 _UP = ("增长", "增加", "提高", "上升", "上涨")
@@ -71,11 +71,11 @@ class Stater:
     def area(self, key: str) -> AreaBase | None:
         """The report's data of area or part ``key`` (None when it has none); the skeleton placed it."""
         self.placed.add(key)
-        return (self.report.areas or {}).get(key)
+        return (self.report.areas or NO_AREAS).get(key)
 
     def areas(self) -> list[tuple[str, str]]:
         """(key, heading) of the scheme's evaluation areas the report has data for, in the scheme's order."""
-        present = self.report.areas or {}
+        present: Mapping[str, AreaBase] = self.report.areas or NO_AREAS
         return [(a.area, a.heading) for a in (self.scheme.areas if self.scheme else ()) if a.area in present]
 
     # --- paragraphs --------------------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ class Stater:
 
     def _change(self, ref: str) -> Change | None:
         target = locate(self.report.areas, ref)
-        area = (self.report.areas or {})[target.area]
+        area = (self.report.areas or NO_AREAS)[target.area]
         if not target.indicator:
             figure = area.figures[target.name]
             return figure.change(figure.unit == "%")
@@ -151,7 +151,7 @@ class Stater:
 
     def figure(self, ref: str, show: str = "value") -> Markup:
         target = locate(self.report.areas, ref)
-        area = (self.report.areas or {})[target.area]
+        area = (self.report.areas or NO_AREAS)[target.area]
         self.stated.add(f"{target.area}.{target.name}")
         if not target.indicator:
             figure = area.figures[target.name]
@@ -237,7 +237,7 @@ class Stater:
         """What an indicator's statement template sees (see the head of catalogue.yaml)."""
         assert self.scheme is not None
         indicator = self.scheme.catalogue.indicators[key]
-        area = (self.report.areas or {}).get(area_key)
+        area = (self.report.areas or NO_AREAS).get(area_key)
         value = getattr(area, key, None) if area is not None else None
         self.stated.add(f"{area_key}.{key}")
         base: dict[str, Any] = {"key": key, "name": indicator.name, "term": indicator.wording, "year": self._year(),
@@ -289,10 +289,10 @@ class Stater:
         out = []
         for placement in (self.scheme.tables if self.scheme else ()):
             if placement.place == "attachment":
-                tables = [self._table(placement)]
+                tables: list[Table] = [self._table(placement)]
                 if placement.table == "indicators" and self.scheme and self.scheme.has_scores:
                     tables.append(self._score_table())
-                out.append(Attachment(title=placement.title or _TABLE_TITLES[placement.table], tables=tuple(tables)))
+                out.append(Attachment(title=placement.title or _TABLE_TITLES[placement.table], tables=tables))
         return out
 
     def _table(self, placement: TablePlacement) -> Table:
@@ -307,7 +307,7 @@ class Stater:
         """(area, label, indicator, item, figure) of every indicator value in the report, in the scheme's order."""
         assert self.scheme is not None
         for area_key, definition in self.scheme.definitions.items():
-            area = (self.report.areas or {}).get(area_key)
+            area = (self.report.areas or NO_AREAS).get(area_key)
             if area is None:
                 continue
             for key in definition.indicators:
@@ -365,7 +365,7 @@ class Stater:
         for area in self.scheme.areas:
             if area.score is None:
                 continue
-            data = (self.report.areas or {}).get(area.area)
+            data = (self.report.areas or NO_AREAS).get(area.area)
             score = data.self_score if data is not None else None
             full += area.score
             got += score or 0
