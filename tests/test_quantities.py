@@ -89,9 +89,16 @@ def test_growth_is_undefined_without_a_base_and_says_so() -> None:
 
 
 def test_stated_change_is_used_when_last_year_is_unknown() -> None:
-    assert Figure(current=Decimal(142689), stated_change=Decimal("1.45")).change() == Change(Decimal("1.45"))
+    assert Figure(current=Decimal(142689), stated_change=Decimal("1.45")).change() == Change(Decimal("1.45"), places=2)
     assert Figure(current=Decimal("48.52"), stated_change=Decimal("-0.65")).change(points=True) == \
-        Change(Decimal("-0.65"), points=True)
+        Change(Decimal("-0.65"), points=True, places=2)
+
+
+def test_a_change_keeps_the_decimals_of_its_figures() -> None:
+    assert growth(Figure(Decimal("93.6"), Decimal("92.8")).change(points=True)) == "比上年提高0.8个百分点"
+    assert growth(Figure(Decimal("6.00"), stated_change=Decimal("6.00")).change()) == "比上年增长6.00%"
+    assert growth(Figure(Decimal(100), Decimal(99)).change(points=True)) == "比上年提高1个百分点"
+    assert growth(Figure(Decimal(110), Decimal(100)).change()) == "比上年增长10.00%"  # a computed percentage: 2 places
     assert growth(Change(Decimal("1.45")), prefix="同比") == "同比增长1.45%"
 
 
@@ -149,7 +156,7 @@ def test_what_is_not_a_value_is_refused_with_the_forms_that_are(text: str) -> No
 def test_a_change_needs_exact_values() -> None:
     assert Figure("6100余", "5800").change() is None  # an approximation gives no computed growth
     assert Figure(Value(Decimal(6100), after="余", exact=Decimal(6123)), Decimal(5800)).change() is not None
-    assert Figure("***", Decimal(10), stated_change=Decimal(2)).change() == Change(Decimal(2))
+    assert Figure("***", Decimal(10), stated_change=Decimal(2)).change() == Change(Decimal(2), places=0)
 
 
 def test_a_float_is_refused_in_code() -> None:

@@ -61,19 +61,26 @@ def written(value: Value, unit: str = "") -> str:
     return f"{value.before}{number(value.number)}{value.magnitude}{value.after}{unit}"
 
 
-def growth(change: Change | None, places: int = 2, *, prefix: str = "比上年",
+def growth(change: Change | None, places: int | None = None, *, prefix: str = "比上年",
            undefined: str = "上年为零或未填写，无法计算增幅") -> str:
     """The comparison officials write: 比上年增长1.45% / 比上年下降0.32% / 与上年持平; a rate's change in percentage
     points (比上年提高0.65个百分点). ``prefix`` may be 同比 or 较上年. Undefined growth is said, not hidden."""
     if change is None:
         return undefined
-    if round_half_up(change.value, places) == 0:
+    if round_half_up(change.value, _change_places(change, places)) == 0:
         return "与上年持平"
     return prefix + change_words(change, places)
 
 
-def change_words(change: Change, places: int = 2) -> str:
+def _change_places(change: Change, places: int | None) -> int:
+    if places is not None:
+        return places
+    return change.places if change.places is not None else 2
+
+
+def change_words(change: Change, places: int | None = None) -> str:
     """The direction and size of a change without the comparison: 增长1.45%, 下降0.65个百分点, 持平."""
+    places = _change_places(change, places)
     rounded = round_half_up(change.value, places)
     if rounded == 0:
         return "持平"
@@ -83,8 +90,9 @@ def change_words(change: Change, places: int = 2) -> str:
     return ("增长" if rounded > 0 else "下降") + magnitude + "%"
 
 
-def change_size(change: Change, places: int = 2) -> str:
+def change_size(change: Change, places: int | None = None) -> str:
     """The size of a change alone, signed when it is a fall: 1.45%, -0.32%, 0.65个百分点."""
+    places = _change_places(change, places)
     rounded = round_half_up(change.value, places)
     return number(rounded, places) + ("个百分点" if change.points else "%")
 

@@ -5,7 +5,7 @@ carried over from last year still waiting for a person's review. A draft shows t
 
 from __future__ import annotations
 
-from .areas import NO_AREAS, FigureRef, Fill, RectificationBase, Reviewed, locate, parts_of
+from .areas import NO_AREAS, FigureRef, Fill, RectificationBase, Reviewed, StatementRef, locate, parts_of
 from .checks import figures
 from .errors import DataError, Problem
 from .model import Report, iter_paragraphs
@@ -34,6 +34,9 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
                 problems.append(Problem(f"{base}[{j}].fill", f"待填写：{part.fill}"))
             elif isinstance(part, FigureRef) and part.show in ("change", "rate", "verdict"):
                 problems += _change_needed(report, part.figure)
+            if isinstance(part, (FigureRef, StatementRef)):
+                problems += _absent(report, part.figure if isinstance(part, FigureRef) else part.statement,
+                                    isinstance(part, StatementRef))
     for path, figure, _unit in figures(report, scheme):
         if figure.current is None and figure.stated_change is None:
             known = "（上年已填）" if figure.previous is not None else ""
@@ -46,7 +49,21 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
         problems.append(Problem("signature.date", "缺少成文日期"))
     if report.colophon and report.colophon.print_date is None:
         problems.append(Problem("colophon.print_date", "缺少印发日期"))
-    return problems
+    unique: dict[str, Problem] = {}
+    for problem in problems:  # a figure referenced twice is one missing value
+        unique.setdefault(problem.path, problem)
+    return list(unique.values())
+
+
+def _absent(report: Report, ref: str, statement: bool) -> list[Problem]:
+    """A referenced indicator the data does not hold at all (a yes/no a rollover emptied, a figure not typed)."""
+    target = locate(report.areas, ref, statement=statement)
+    if not target.indicator:
+        return []
+    value = getattr((report.areas or NO_AREAS)[target.area], target.name)
+    if value is None or value == {}:
+        return [Problem(f"areas.{target.area}.{target.name}", "缺少数字（文中引用了它）")]
+    return []
 
 
 def _change_needed(report: Report, ref: str) -> list[Problem]:

@@ -71,6 +71,9 @@ class Change:
 
     value: Decimal  # signed; percent, or percentage points
     points: bool = False
+    #: decimal places to state it with: those of the figures it comes from (a rate of 93.6 against 92.8 changes by
+    #: 0.8 points; a stated growth of 6.00% stays 6.00%); None for the usual two places of a computed percentage
+    places: int | None = None
 
     @property
     def direction(self) -> int:
@@ -85,8 +88,13 @@ def amount_change(current: Decimal, previous: Decimal) -> Change | None:
 
 
 def rate_change(current: Decimal, previous: Decimal) -> Change:
-    """A change of a rate is stated in percentage points, never in percent."""
-    return Change(current - previous, points=True)
+    """A change of a rate is stated in percentage points, never in percent, with the decimals of the rates."""
+    return Change(current - previous, points=True, places=max(_places(current), _places(previous)))
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 @value_type
@@ -194,7 +202,7 @@ class Figure:
         if current is not None and previous is not None:
             return rate_change(current, previous) if points else amount_change(current, previous)
         if self.stated_change is not None:
-            return Change(self.stated_change, points=points)
+            return Change(self.stated_change, points=points, places=_places(self.stated_change))
         return None
 
     @property

@@ -101,10 +101,10 @@ def _roll_figure(parent: Any, key: str, path: str, log: RolloverLog) -> None:
         node["current"] = None
 
 
-def _roll_area(node: Any, key: str, scheme: Any, path: str, log: RolloverLog) -> None:
+def _roll_area(node: Any, key: str, scheme: Any, path: str, log: RolloverLog, only: str | None = None) -> None:
     definition = scheme.definitions[key]
     catalogue = scheme.catalogue
-    for name in list(node):
+    for name in [only] if only is not None else list(node):
         here = f"{path}.{name}"
         if name in definition.indicators:
             indicator = catalogue.indicators[name]
@@ -124,21 +124,31 @@ def _roll_area(node: Any, key: str, scheme: Any, path: str, log: RolloverLog) ->
             _clear(node, name, here, log)
 
 
-def _problem_texts(problems: Any) -> list[str]:
-    """Last year's 存在问题 as separate problems: each measure (its title and description), each "一是……" point."""
+def _problem_texts(report: Any, scheme: Any) -> list[str]:
+    """Last year's 存在问题 as separate problems: each measure (its title and description), each "一是……" point. The
+    figures the problems cite are written out: they are last year's facts, quoted as they were stated."""
+    from .statements import Stater  # stating the text of last year's paragraphs, as the report did
+    problems = (report.areas or {}).get("problems")
+    if problems is None:
+        return []
+    say = Stater(report, scheme)
+
+    def text(paragraph: Any) -> str:
+        return str(say.paragraph(paragraph).striptags()).replace(" ", "") if not isinstance(paragraph, str) \
+            else paragraph
     texts: list[str] = []
-    for paragraph in problems.get("paragraphs", []) or []:
-        text = _plain(paragraph)
-        marks = list(_ENUMERATED.finditer(text))
+    for paragraph in problems.paragraphs:
+        plain = text(paragraph)
+        marks = list(_ENUMERATED.finditer(plain))
         if marks:
             for mark, after in zip(marks, [*marks[1:], None], strict=True):
-                texts.append(text[mark.end():after.start() if after else None].strip("；;。 ") + "。")
-        elif text:
-            texts.append(text)
-    for measure in problems.get("measures", []) or []:
-        description = next((t for t in map(_plain, measure.get("paragraphs", []) or [])
-                            if t and not t.startswith(("整改举措", "整改措施"))), None)
-        texts.append(str(measure["title"]) + ("。" + description if description else ""))
+                texts.append(plain[mark.end():after.start() if after else None].strip("；;。 ") + "。")
+        elif plain:
+            texts.append(plain)
+    for measure in problems.measures:
+        description = next((t for t in map(text, measure.paragraphs) if t and not t.startswith(("整改举措", "整改措施"))),
+                           None)
+        texts.append(measure.title + ("。" + description if description else ""))
     return texts
 
 
@@ -153,7 +163,7 @@ def _plain(paragraph: Any) -> str:
     return ""
 
 
-def _roll_rectification(areas: Any, log: RolloverLog) -> None:
+def _roll_rectification(areas: Any, log: RolloverLog, problem_texts: list[str], scheme: Any) -> None:
     old = areas.get("rectification") or CommentedMap()
     items = CommentedSeq()
     # unfinished items carry over with their actions; finished ones were last year's business
@@ -167,8 +177,7 @@ def _roll_rectification(areas: Any, log: RolloverLog) -> None:
     for g, group in enumerate(old.get("groups", []) or []):
         log.cleared += [p for p, _ in leaves(group, f"areas.rectification.groups[{g}]")]
     log.cleared += [p for p, _ in leaves(old.get("paragraphs", []), "areas.rectification.paragraphs")]
-    new_texts = _problem_texts(areas["problems"]) if "problems" in areas else []
-    new_texts += [str(text) for text in areas.get("feedback", []) or []]
+    new_texts = problem_texts + [str(text) for text in areas.get("feedback", []) or []]
     for text in new_texts:
         items.append(CommentedMap([("problem", text), ("status", "待整改")]))
         log.added.append(f"areas.rectification.items[{len(items) - 1}].problem")
@@ -196,12 +205,17 @@ def _roll_rectification(areas: Any, log: RolloverLog) -> None:
             _roll_figure(kept, name, f"areas.rectification.figures.{name}", log)
         else:
             log.cleared += [p for p, _ in leaves(figure, f"areas.rectification.figures.{name}")]
+    indicators = scheme.definitions["rectification"].indicators if "rectification" in scheme.definitions else ()
     for key in old:
-        if key not in ("title", "items", "groups", "paragraphs", "figures"):  # anything else: to fill in again
-            log.cleared += [p for p, _ in leaves(old[key], f"areas.rectification.{key}")]
-            rectification[key] = None
-            if key in old.ca.items:
-                rectification.ca.items[key] = old.ca.items[key]
+        if key in ("title", "items", "groups", "paragraphs", "figures"):
+            continue
+        rectification[key] = old[key]
+        if key in old.ca.items:  # the comment on the key stays with it
+            rectification.ca.items[key] = old.ca.items[key]
+        if key in indicators:  # the area's own indicators move to last year like any other
+            _roll_area(rectification, "rectification", scheme, "areas.rectification", log, only=key)
+        else:
+            _empty(rectification, key, f"areas.rectification.{key}", log)
     if kept:
         rectification["figures"] = kept
     rectification["items"] = items
@@ -262,7 +276,9 @@ def _mark_for_review(doc: Any, log: RolloverLog) -> None:
                 reasons.append(f"含有手写的数字、年份或文号（{shown}），请核对并更新，或改为引用数据")
             if reasons:
                 reason = "；".join(reasons)
-                paragraphs[i] = CommentedMap([("text", paragraph), ("review", reason)])
+                wrapped = CommentedMap([("text", paragraph), ("review", reason)])
+                wrapped.fa.set_flow_style()  # one line, in place: the comments and blank lines around it stay valid
+                paragraphs[i] = wrapped
                 log.review.append((f"{path}[{i}]", reason))
 
 
@@ -308,7 +324,7 @@ def rollover_text(text: str, year: int, source: str = "<数据>",
             if key in ("rectification", "problems", "feedback"):
                 continue
             _roll_area(areas[key], key, scheme, f"areas.{key}", log)
-        _roll_rectification(areas, log)
+        _roll_rectification(areas, log, _problem_texts(report, scheme), scheme)
     _mark_for_review(doc, log)
     if old_year is not None:
         stale = f"{old_year}年"

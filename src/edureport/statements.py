@@ -216,6 +216,8 @@ class Stater:
             raise TemplateError(f"指标目录中没有表述“{name}”", "catalogue.yaml", None)
         if target.indicator:
             context = self.context(target.area, target.name)
+            if not context["present"]:  # nothing to state yet (a yes/no left empty must not read as "no")
+                return fill(self.scheme.catalogue.indicators[target.name].name)
         else:
             context = {"year": self._year(), "ind": lambda key: SimpleNamespace(**self.context(target.area, key)),
                        "say": lambda key: self.statement(f"{target.area}.{key}")}
