@@ -186,9 +186,12 @@ def test_a_broken_docx_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture
     assert not (tmp_path / "out.yaml").exists()
 
 
-def test_unplaceable_text_is_kept_and_reported(tmp_path: Path) -> None:
+def test_a_table_in_a_part_of_the_body_stays_a_table_and_one_before_any_heading_is_kept_and_reported(
+        tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("报告标题").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    loose = document.add_table(rows=1, cols=2)
+    loose.cell(0, 0).text, loose.cell(0, 1).text = "说明", "甲"
     document.add_paragraph("一、总体情况")
     table = document.add_table(rows=2, cols=2)
     table.cell(0, 0).text, table.cell(0, 1).text = "指标", "数值"
@@ -196,5 +199,6 @@ def test_unplaceable_text_is_kept_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "t.docx"
     document.save(str(path))
     result = import_docx(path)
-    assert any("表格" in note for note in result.notes)
-    assert "学校　12所" in result.data["sections"][0]["paragraphs"]
+    assert result.data["sections"][0]["tables"] == [{"columns": ["指标", "数值"], "rows": [["学校", "12所"]]}]
+    assert any("表格" in note for note in result.notes)  # the one before any heading has no part to belong to
+    assert "说明　甲" in result.data["opening"]

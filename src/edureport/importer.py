@@ -56,6 +56,7 @@ class Node:
     paragraphs: list[str] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     numbering: str = "restart"
+    tables: list[dict[str, Any]] = field(default_factory=list)
 
     def data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title}
@@ -65,6 +66,8 @@ class Node:
             out["numbering"] = "continue"
         if self.paragraphs:
             out["paragraphs"] = self.paragraphs
+        if self.tables:
+            out["tables"] = self.tables
         if self.children:
             out["sections"] = [c.data() for c in self.children]
         return out
@@ -304,10 +307,13 @@ class _Reader:
         headings: list[tuple[int, int, str, Any, str]] = []
         for kind, block, text in items:
             if kind == "table":
-                rows = ["　".join(cell.text for cell in row.cells) for row in block.rows]
+                cells = [[cell.text for cell in row.cells] for row in block.rows]
+                if stack and cells and all(len(r) == len(cells[0]) for r in cells):  # a table of a part of the body
+                    stack[-1].tables.append({"columns": cells[0], "rows": cells[1:]})
+                    continue
                 self.notes.append("正文中的表格已转为段落（每行一段），请核对")
                 parsed: tuple[int, int, str] | None = None
-                for row in rows:
+                for row in ["　".join(r) for r in cells]:
                     self._place(row, parsed, block, opening, roots, stack)
                 continue
             parsed = self.classify(block, text)

@@ -135,14 +135,12 @@ class _Builder:
         label = heading_label(level, number, level3_period=self.level3_period)
         run_in = el.get("run-in") == "true"
         rest = [c for c in self.children(el, {"heading", "p", "section", "table", "table-title"}) if c.tag != "heading"]
-        if run_in:
-            body: tree.Runs = ()
-            if rest and rest[0].tag == "p":
-                body = self.runs(rest.pop(0))
+        if run_in and rest and rest[0].tag == "p":
+            body = self.runs(rest.pop(0))
             if not title.endswith(("。", "？", "！", "?", "!")):
                 title += self.run_in_end
             self.blocks.append(tree.Heading(level, label, title, run_in=True, body=body))
-        else:
+        else:  # a run-in heading with no text of its own to run into stands alone
             self.blocks.append(tree.Heading(level, label, title))
         for child in rest:
             if child.tag == "section":

@@ -94,25 +94,6 @@ class Header:
     urgency: str | None = attrs.field(default=None, validator=_text, metadata=_label("紧急程度", "特急或加急"))
 
 
-@value_type
-@attrs.frozen
-class Section:
-    """A numbered part of the body. Its number (一、 （一） 1. （1）) comes from its depth and position.
-
-    ``run_in``: heading and first paragraph share one paragraph ("（一）标题。正文……").
-    ``numbering``: how this section's sub-sections are numbered: ``restart`` from 1 (default), or ``continue``
-    from where the previous section's sub-sections stopped (a level numbered straight through several parents).
-    """
-
-    title: str = attrs.field(validator=_nonblank, metadata=_label("标题", "不要写编号，编号自动生成"))
-    paragraphs: tuple[Paragraph, ...] = paragraphs_field()
-    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级标题"))
-    run_in: bool = attrs.field(default=False, metadata=_label("标题与正文同段"))
-    numbering: Numbering = attrs.field(default="restart", validator=_one_of("restart", "continue"),
-                                       metadata=_label("下级编号方式", "restart：每个上级下重新从1编号；continue：接续编号"))
-
-
-
 def _rows(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(row) for row in rows)
 
@@ -183,6 +164,26 @@ class Table:
             raise FieldValueError("widths", f"给了{len(value)}个列宽，表头有{len(self.columns)}列")
         if any(w <= 0 for w in value):
             raise FieldValueError("widths", "列宽比例必须是正整数")
+
+
+@value_type
+@attrs.frozen
+class Section:
+    """A numbered part of the body. Its number (一、 （一） 1. （1）) comes from its depth and position.
+
+    ``run_in``: heading and first paragraph share one paragraph ("（一）标题。正文……").
+    ``numbering``: how this section's sub-sections are numbered: ``restart`` from 1 (default), or ``continue``
+    from where the previous section's sub-sections stopped (a level numbered straight through several parents).
+    """
+
+    title: str = attrs.field(validator=_nonblank, metadata=_label("标题", "不要写编号，编号自动生成"))
+    paragraphs: tuple[Paragraph, ...] = paragraphs_field()
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple, metadata=_label("下级标题"))
+    run_in: bool = attrs.field(default=False, metadata=_label("标题与正文同段"))
+    tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables, metadata=_label("表格", "排在本部分的段落之后"))
+    numbering: Numbering = attrs.field(default="restart", validator=_one_of("restart", "continue"),
+                                       metadata=_label("下级编号方式", "restart：每个上级下重新从1编号；continue：接续编号"))
+
 
 
 @value_type

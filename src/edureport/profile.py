@@ -145,6 +145,7 @@ class SignatureLayout:
     plain_lines_before: int
     plain_issuer_right: Chars
     plain_date_shift: Chars
+    plain_date_right: Chars
 
 
 @attrs.frozen

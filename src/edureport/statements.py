@@ -339,7 +339,7 @@ class Stater:
             change = figure.change(indicator.points)
             rows.append((label, self._cell(figure.previous, unit), self._cell(figure.current, unit),
                          formatting.change_words(change) if change else DASH))
-        return Table(columns=("项目", "上年", "本年", "增减"), rows=rows or [(DASH,) * 4], widths=(5, 2, 2, 2),
+        return Table(columns=("项目", "上年", "本年", "增减"), rows=rows or [(DASH,) * 4], widths=(10, 5, 5, 5),
                      align=("left", "right", "right", "right"), title=_TABLE_TITLES["two_no_decrease"])
 
     def _indicator_table(self) -> Table:
@@ -357,7 +357,7 @@ class Stater:
             met = DASH if not found or any(v is None for v in found) else ("是" if all(found) else "否")
             rows.append((label, standard, self._cell(figure.current, unit), self._cell(figure.previous, unit), met))
         return Table(columns=("指标", "标准", "本年", "上年", "达标"), rows=rows or [(DASH,) * 5],
-                     widths=(4, 4, 2, 2, 1), align=("left", "left", "right", "right", "center"),
+                     widths=(8, 7, 5, 5, 3), align=("left", "left", "right", "right", "center"),
                      title=_TABLE_TITLES["indicators"])
 
     def _score_table(self) -> Table:

@@ -183,12 +183,20 @@ class _Writer:
         issuer_right = p.chars(s.plain_issuer_right)
         if b.issuer:
             issuer_w = text_width(b.issuer, body, p)
+            shift, date_right = p.chars(s.plain_date_shift), p.chars(s.plain_date_right)
+            start = p.type_width - issuer_right - issuer_w + shift
+            if start + date_w <= p.type_width - date_right:  # the date fits: it starts 2 characters right of the issuer
+                self.run(self.para("Normal", {"keepNext": None, "ind": {"right": twips(issuer_right), "firstLine": "0"},
+                                              "jc": {"val": "right"}}), b.issuer, "body")
+                self.runs(self.para("Normal", {"ind": {"left": twips(Length(max(0, start))), "firstLine": "0"},
+                                               "jc": {"val": "left"}}), b.date)
+                return
+            # a date longer than the issuer: date 2 characters from the right, the issuer moved left to keep the shift
+            issuer_right = Length(max(0, date_right + date_w + shift - issuer_w))
             self.run(self.para("Normal", {"keepNext": None, "ind": {"right": twips(issuer_right), "firstLine": "0"},
                                           "jc": {"val": "right"}}), b.issuer, "body")
-            start = p.type_width - issuer_right - issuer_w + p.chars(s.plain_date_shift)
-            left = Length(max(0, min(start, p.type_width - date_w)))
-            self.runs(self.para("Normal", {"ind": {"left": twips(left), "firstLine": "0"}, "jc": {"val": "left"}}),
-                      b.date)
+            self.runs(self.para("Normal", {"ind": {"right": twips(date_right), "firstLine": "0"},
+                                           "jc": {"val": "right"}}), b.date)
         else:
             self.runs(self.para("Normal", {"ind": {"right": twips(issuer_right), "firstLine": "0"},
                                            "jc": {"val": "right"}}), b.date)
