@@ -37,6 +37,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden.json with the SHA-256 of the current output")
+    parser.addoption("--update-docs", action="store_true",
+                     help="rewrite docs/figures.md (the figures of the reference reports) from the examples")
 
 
 class Rendered:

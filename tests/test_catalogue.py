@@ -412,3 +412,62 @@ def test_common_areas_stay_importable_and_typed() -> None:
     assert report.areas is not None and report.areas["funding"].budget_funds.previous.number == D(140650)
     with pytest.raises(TypeError):
         Funding(budget_fund=1)  # a misspelt indicator is not a field
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The examples written with a template folder only: a county scheme with 12 areas and a city-level scheme
+
+
+@pytest.mark.parametrize(("name", "scheme", "areas"), [("county-12-areas", "county-12", 12), ("city-2024", "city-2024", 9)])
+def test_the_template_folder_examples_render_check_and_give_their_schema(
+        name: str, scheme: str, areas: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = str(EXAMPLE_TEMPLATES)
+    data = str(ROOT / "examples" / f"{name}.yaml")
+    assert len(load_scheme(scheme, [folder]).areas) == areas
+    assert main(["render", data, "--templates", folder, "-o", str(tmp_path / "r.docx")]) == 0
+    assert (tmp_path / "r.docx").read_bytes()[:2] == b"PK"
+    capsys.readouterr()
+    assert main(["check", data, "--templates", folder, "--format", "json"]) == 1  # one deliberate finding each
+    import json
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert len([f for f in findings if f["severity"] != "info" or "每名责任督学" in f["message"]]) == 1, findings
+    assert main(["schema", "--scheme", scheme, "--templates", folder, "-o", str(tmp_path / "s.json")]) == 0
+    schema = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    assert len(schema["properties"]["areas"]["anyOf"][0]["properties"]) >= areas
+    assert main(["schema", "--scheme", scheme, "-o", str(tmp_path / "t.json")]) == 2  # not without its folder
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_the_city_scheme_uses_indicators_the_shipped_catalogue_lacks() -> None:
+    city = load_scheme("city-2024", [str(EXAMPLE_TEMPLATES)])
+    own = {k for d in city.definitions.values() for k in d.indicators} - set(edureport.load_catalogue().indicators)
+    assert len(own) >= 2
+    assert any(city.rules_of(k) for k in own)  # at least one of them with a rule
+
+
+def test_generated_tables_right_align_numbers_repeat_their_header_and_fit_the_type_area() -> None:
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+    folder = [str(EXAMPLE_TEMPLATES)]
+    report = edureport.load_report(ROOT / "examples" / "county-12-areas.yaml", template_dirs=folder)
+    document = docx.Document(io.BytesIO(edureport.render_docx(report, template_dirs=folder)))
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["项目", "上年", "本年", "增减"] in headers and ["指标", "标准", "本年", "上年", "达标"] in headers
+    assert ["评价重点", "分值", "自评得分"] in headers
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        header = [c.text for c in table.rows[0].cells]
+        for column in ("上年", "本年", "分值", "自评得分"):
+            if column in header:
+                cell = table.rows[1].cells[header.index(column)]
+                assert cell.paragraphs[0].alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    scores = next(t for t in document.tables if t.rows[0].cells[0].text == "评价重点")
+    assert scores.rows[-1].cells[0].text == "合计" and scores.rows[-1].cells[1].text == "100"
+
+
+def test_rectification_status_is_rendered() -> None:
+    rendered = _render({"rectification": {"items": [
+        {"problem": "大班额现象严重。", "actions": ["新建学校两所。"], "status": "基本完成"}]}})
+    assert "整改状态：基本完成。" in _body(rendered)

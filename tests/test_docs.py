@@ -62,3 +62,28 @@ def test_the_readme_error_example_is_what_the_cli_prints(tmp_path: Path, capsys:
     printed = capsys.readouterr().err.replace(str(tmp_path) + "/", "")
     example = re.search(r"`(数据错误：我县\.yaml[^`]*)…`", README)
     assert example and printed.startswith(example.group(1)), printed
+
+
+def test_the_architecture_format_examples_render_together(tmp_path: Path) -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text("utf-8")
+    catalogue, scheme, report = re.findall(r"```yaml\n(.*?)```", text.split("## Catalogue and scheme format")[1], re.S)
+    folder = tmp_path / "tpl"
+    (folder / "schemes").mkdir(parents=True)
+    (folder / "catalogue.yaml").write_text(catalogue, "utf-8")
+    (folder / "schemes" / "example.yaml").write_text(scheme, "utf-8")
+    loaded = edureport.loads_report(report, template_dirs=[folder])
+    result = edureport.render(loaded, template_dirs=[folder])
+    import io
+
+    import docx
+    texts = [p.text for p in docx.Document(io.BytesIO(result.data)).paragraphs]
+    assert "（二）深化教育改革。建成智慧课堂14间，比上年增长55.56%。" in texts
+    assert any(t == "附件：主要指标自评表" for t in texts)
+    assert [f.message for f in result.findings] == []  # 14 meets both the catalogue's 10 and the scheme's 12
+
+
+def test_the_readme_yaml_example_loads_and_renders_as_a_draft() -> None:
+    block = re.findall(r"```yaml\n(.*?)```", README, re.S)[0]
+    report = edureport.loads_report("title: 示例\n" + block)
+    data = edureport.render_docx(report, draft=True)
+    assert data[:2] == b"PK"

@@ -36,7 +36,7 @@ from .schema import report_schema
 from .schemes import Scheme, available_schemes, load_scheme
 from .templating import Limits
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Areas",
