@@ -33,6 +33,7 @@ from .fields import nonblank as _nonblank
 from .fields import nonblank_texts as _nonblank_texts
 from .fields import text as _text
 from .fields import texts as _texts
+from .resources import bad_name
 from .sandbox import value_type
 from .text import check_text
 
@@ -257,6 +258,16 @@ class Report:
     notice: Notice | None = attrs.field(default=None, metadata=_label("公示信息", "只在网页（HTML）版本中显示"))
     template: str | None = attrs.field(default=None, validator=_text,
                                        metadata=_label("报告骨架模板", "省略时用评价方案的骨架，没有方案时用 report.xml.j2"))
+
+    @template.validator
+    def _check_template(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None and (why := bad_name(value)) is not None:
+            raise FieldValueError("template", f"骨架模板{why}")
+
+    @scheme.validator
+    def _check_scheme(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None and (why := bad_name(value)) is not None:
+            raise FieldValueError("scheme", f"评价方案{why}")
 
     @year.validator
     def _check_year(self, attribute: attrs.Attribute[Any], value: int | None) -> None:

@@ -101,16 +101,18 @@ def structure_decimal(value: Any, _t: type = Decimal) -> Decimal:
     raise TypeProblem(f"应为数字，实际是{type_name(value) if not isinstance(value, str) else f'“{value}”'}")
 
 
-def _strict_tuple_factory(t: Any, conv: cattrs.Converter) -> Any:
-    # cattrs iterates whatever it is given, so a mapping or a string where a list belongs would be taken apart
-    # key by key or character by character; only a real list may become a tuple.
-    inner = homogenous_tuple_structure_factory(t, conv)
+def _strict(factory: Callable[[Any, cattrs.Converter], Any], expected: type, what: str) -> Any:
+    """A structuring factory that first checks the container's own type. cattrs iterates whatever it is given, so a
+    mapping or a string where a list belongs would be taken apart key by key or character by character."""
+    def make(t: Any, conv: cattrs.Converter) -> Any:
+        inner = factory(t, conv)
 
-    def structure(value: Any, _t: Any) -> Any:
-        if not isinstance(value, list):
-            raise TypeProblem(f"应为列表（每项一行，以“- ”开头），实际是{type_name(value)}")
-        return inner(value, _t)
-    return structure
+        def structure(value: Any, _t: Any) -> Any:
+            if not isinstance(value, expected):
+                raise TypeProblem(f"应为{what}，实际是{type_name(value)}")
+            return inner(value, _t)
+        return structure
+    return make
 
 
 def _is_homogenous_tuple(t: Any) -> bool:
@@ -123,22 +125,14 @@ def _is_dict(t: Any) -> bool:
     return origin is dict
 
 
-def _strict_dict_factory(t: Any, conv: cattrs.Converter) -> Any:
-    inner = mapping_structure_factory(t, conv)
-
-    def structure(value: Any, _t: Any) -> Any:
-        if not isinstance(value, Mapping):
-            raise TypeProblem(f"应为键值对（名称: 值），实际是{type_name(value)}")
-        return inner(value, _t)
-    return structure
-
-
 def base_converter() -> cattrs.Converter:
     """A converter with edureport's scalar rules: text that a document can hold, exact decimals (never floats),
     integers and booleans that are really so, dates in ISO or Chinese form, lists that are really lists."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: _strict_tuple_factory(t, conv))
-    conv.register_structure_hook_factory(_is_dict, lambda t: _strict_dict_factory(t, conv))
+    as_list = _strict(homogenous_tuple_structure_factory, list, "列表（每项一行，以“- ”开头）")
+    as_mapping = _strict(mapping_structure_factory, Mapping, "键值对（名称: 值）")
+    conv.register_structure_hook_factory(_is_homogenous_tuple, lambda t: as_list(t, conv))
+    conv.register_structure_hook_factory(_is_dict, lambda t: as_mapping(t, conv))
     conv.register_structure_hook(str, structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)

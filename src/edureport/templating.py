@@ -19,7 +19,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import formatting
+from . import formatting, resources
 from .errors import TemplateError
 from .model import Report
 from .resources import packaged_templates
@@ -28,7 +28,7 @@ from .sandbox import Limits, ReportSandbox, TemplateLimitError, reset_deadline, 
 
 def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
     env = ReportSandbox(
-        loader=jinja2.FileSystemLoader([*folders, str(packaged_templates())]),
+        loader=jinja2.FileSystemLoader([str(f) for f in resources.folders(folders)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
