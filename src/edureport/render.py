@@ -81,6 +81,8 @@ def scheme_for(report: Report, template_dirs: TemplateDirs = ()) -> tuple[Report
             problems.append(Problem(where, e.message if isinstance(e, FieldValueError) else str(e)))
     if problems:
         raise DataError("数据", problems)
+    if all(rebuilt[key] is area for key, area in report.areas.items()):
+        return report, scheme  # already the scheme's classes: nothing to rebuild (and nothing to validate again)
     return attrs.evolve(report, areas=Areas(rebuilt, feedback=report.areas.feedback)), scheme
 
 

@@ -28,6 +28,7 @@ from .areas import (
     Paragraph,
     Reviewed,
     StatementRef,
+    Target,
     YearRef,
     locate,
 )
@@ -60,6 +61,7 @@ class Stater:
     placed: set[str] = attrs.Factory(set)  # areas and parts the skeleton placed
     stated: set[str] = attrs.Factory(set)  # figures stated: AREA.NAME
     findings: list[Finding] = attrs.Factory(list)  # what stating found wrong (a direction word against the data)
+    _targets: dict[tuple[str, bool], Target] = attrs.Factory(dict)  # references resolved once per render
 
     # --- the skeleton ----------------------------------------------------------------------------------------
 
@@ -87,15 +89,15 @@ class Stater:
             return note + self.paragraph(paragraph.text)
         if isinstance(paragraph, str):
             return escape(paragraph)
-        out = Markup("")
+        out: list[Markup] = []
         words = ""  # the writer's own words so far: a size of change must follow the right direction word
         for part in paragraph:
             if isinstance(part, str):
                 words += part
             elif isinstance(part, FigureRef) and part.show == "rate":
                 self._check_direction(words, part)
-            out += self.part(part)
-        return out
+            out.append(self.part(part))
+        return Markup("").join(out)
 
     def _check_direction(self, words: str, ref: FigureRef) -> None:
         found = list(_DIRECTION.finditer(words))
@@ -110,7 +112,7 @@ class Stater:
                 text=words[max(0, found[-1].start() - 8):], fix="改用 show: change"))
 
     def _change(self, ref: str) -> Change | None:
-        target = locate(self.report.areas, ref)
+        target = self._locate(ref)
         area = (self.report.areas or NO_AREAS)[target.area]
         if not target.indicator:
             figure = area.figures[target.name]
@@ -149,8 +151,15 @@ class Stater:
     def _indicator(self, key: str) -> Indicator | None:
         return self.scheme.catalogue.indicators.get(key) if self.scheme else None
 
+    def _locate(self, ref: str, statement: bool = False) -> Target:
+        key = (ref, statement)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = locate(self.report.areas, ref, statement=statement)
+        return found
+
     def figure(self, ref: str, show: str = "value") -> Markup:
-        target = locate(self.report.areas, ref)
+        target = self._locate(ref)
         area = (self.report.areas or NO_AREAS)[target.area]
         self.stated.add(f"{target.area}.{target.name}")
         if not target.indicator:
@@ -197,9 +206,12 @@ class Stater:
             return escape(formatting.change_words(change)) if change else fill(f"{label}比上年增减")
         if show == "rate":
             return escape(formatting.change_size(change)) if change else fill(f"{label}增减幅度")
+        current = figure.current if figure else None
+        if current is not None:
+            return escape(formatting.written(current, unit))
         previous = figure.previous if figure else None
         hint = f"，上年为{formatting.written(previous, unit)}" if previous is not None else ""
-        return self._written(figure.current if figure else None, unit, label + hint)
+        return fill(label + hint)
 
     @staticmethod
     def _written(value: Value | None, unit: str, what: str) -> Markup:
@@ -208,7 +220,7 @@ class Stater:
     # --- statements --------------------------------------------------------------------------------------------
 
     def statement(self, ref: str) -> Markup:
-        target = locate(self.report.areas, ref, statement=True)
+        target = self._locate(ref, statement=True)
         assert self.scheme is not None  # a report with areas always has a scheme
         name = f"indicators.{target.name}" if target.indicator else f"areas.{target.area}.{target.name}"
         template = self.scheme.catalogue.statement(name)
