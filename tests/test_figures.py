@@ -13,7 +13,7 @@ import edureport
 from edureport.areas import FigureRef, StatementRef, parts_of
 from edureport.checks import hand_typed_figures
 from edureport.model import iter_paragraphs
-from edureport.render import scheme_for
+from edureport.schemes import scheme_for
 from edureport.statements import Stater
 
 from .conftest import EXAMPLES, TEMPLATES, load_example

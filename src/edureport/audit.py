@@ -16,7 +16,8 @@ from .load import report_from_data
 from .missing import missing_values
 from .model import Report
 from .parsing import parse_text
-from .render import default_profile, prepare, scheme_for
+from .render import default_profile, prepare
+from .schemes import scheme_for
 
 #: national guidance caps the published self-evaluation report at about 5,000 字
 LENGTH_GUIDANCE = 5000

@@ -18,7 +18,7 @@ from .catalogue import Indicator, Rule
 from .formatting import growth, number, written
 from .model import Report, iter_paragraphs
 from .quantities import Figure, Value, in_unit
-from .schemes import DEFAULT_SCHEME, Scheme, load_scheme
+from .schemes import DEFAULT_SCHEME, Scheme, fit, load_scheme
 
 Severity = Literal["error", "warning", "info"]
 
@@ -353,6 +353,7 @@ def run_checks(report: Report, scheme: Scheme | None = None) -> list[Finding]:
         return []
     if scheme is None:
         scheme = load_scheme(report.scheme or DEFAULT_SCHEME)
+    report = fit(report, scheme)
     findings = [o.finding for o in rule_outcomes(report, scheme) if o.finding is not None]
     return findings + magnitudes(report)
 

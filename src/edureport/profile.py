@@ -265,12 +265,10 @@ def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
     return value
 
 
-_yaml = YAML(typ="safe", pure=True)
-
-
 def _read_yaml(text: str, source: str) -> Any:
     try:
-        return _yaml.load(text)
+        # a loader per call: ruamel's loader objects keep parsing state and may not be shared between threads
+        return YAML(typ="safe", pure=True).load(text)
     except YAMLError as e:
         raise LayoutError(f"{source} 不是有效的 YAML：{e}") from None
 

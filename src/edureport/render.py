@@ -15,16 +15,16 @@ from typing import BinaryIO
 
 import attrs
 
-from .areas import NO_AREAS, AreaBase, Areas
+from .areas import NO_AREAS
 from .checks import Finding, run_checks
 from .convert import pdf_bytes
-from .errors import DataError, FieldValueError, OutputError, Problem, TemplateError
+from .errors import DataError, OutputError, Problem, TemplateError
 from .markup import parse_markup
 from .missing import MissingValuesError, missing_values
 from .model import Report
 from .parsing import unknown_keys_message
 from .profile import Profile, load_profile
-from .schemes import DEFAULT_SCHEME, Scheme, load_scheme
+from .schemes import Scheme, scheme_for
 from .statements import Stater
 from .templating import Limits, render_markup
 from .tree import Document
@@ -46,44 +46,6 @@ class Rendered:
 
     data: bytes
     findings: tuple[Finding, ...]
-
-
-def scheme_for(report: Report, template_dirs: TemplateDirs = ()) -> tuple[Report, Scheme | None]:
-    """The scheme a report is laid out by (the default one when it has areas but names none), and the report with
-    its areas checked against the scheme's classes (an area built in code from a common class is rebuilt as the
-    scheme's class, so its values are validated by the scheme's catalogue)."""
-    if report.scheme is None and report.areas is None:
-        return report, None
-    scheme = load_scheme(report.scheme or DEFAULT_SCHEME, template_dirs)
-    if report.areas is None:
-        return report, scheme
-    rebuilt: dict[str, AreaBase] = {}
-    problems = []
-    for key, area in report.areas.items():
-        cls = scheme.classes.get(key)
-        if cls is None:
-            problems.append(Problem(f"areas.{key}", unknown_keys_message([key], list(scheme.classes),
-                                                                         what="评价方案中没有", available="可用")))
-            continue
-        if type(area) is cls:
-            rebuilt[key] = area
-            continue
-        names = {f.name for f in attrs.fields(cls)}
-        values = {f.name: getattr(area, f.name) for f in attrs.fields(type(area))}
-        extra = [n for n, v in values.items() if n not in names and v not in (None, (), {})]
-        if extra:
-            problems.append(Problem(f"areas.{key}", unknown_keys_message(extra, sorted(names))))
-            continue
-        try:
-            rebuilt[key] = cls(**{n: v for n, v in values.items() if n in names})
-        except (FieldValueError, TypeError, ValueError) as e:
-            where = f"areas.{key}.{e.path}" if isinstance(e, FieldValueError) else f"areas.{key}"
-            problems.append(Problem(where, e.message if isinstance(e, FieldValueError) else str(e)))
-    if problems:
-        raise DataError("数据", problems)
-    if all(rebuilt[key] is area for key, area in report.areas.items()):
-        return report, scheme  # already the scheme's classes: nothing to rebuild (and nothing to validate again)
-    return attrs.evolve(report, areas=Areas(rebuilt, feedback=report.areas.feedback)), scheme
 
 
 def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft: bool = True,

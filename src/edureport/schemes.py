@@ -17,10 +17,11 @@ from typing import Any, Literal
 import attrs
 
 from . import resources
-from .areas import AreaBase, area_class, areas_record_class
+from .areas import AreaBase, Areas, area_class, areas_record_class
 from .catalogue import AreaDef, Catalogue, Indicator, Rule, load_catalogue
-from .errors import DataError, Problem
+from .errors import DataError, FieldValueError, Problem
 from .fields import label
+from .model import Report
 from .parsing import Locator, base_converter, hook, parse_text, structure, unknown_keys_message
 
 #: the scheme a report uses when it has areas but names no scheme
@@ -250,3 +251,47 @@ def load_scheme(name: str, template_dirs: resources.TemplateDirs = ()) -> Scheme
                                what="name、source、skeleton、areas、parts 等")
             cached = _CACHE[key] = _resolve(name, parsed, catalogue, str(path), Locator(text, fmt), template_dirs)
         return cached
+
+
+def scheme_for(report: Report, template_dirs: resources.TemplateDirs = ()) -> tuple[Report, Scheme | None]:
+    """The scheme a report is laid out by (the default one when it has areas but names none), and the report with
+    its areas checked against the scheme's classes (an area built in code from a common class is rebuilt as the
+    scheme's class, so its values are validated by the scheme's catalogue)."""
+    if report.scheme is None and report.areas is None:
+        return report, None
+    scheme = load_scheme(report.scheme or DEFAULT_SCHEME, template_dirs)
+    return fit(report, scheme), scheme
+
+
+def fit(report: Report, scheme: Scheme) -> Report:
+    """The report with its areas as ``scheme``'s classes: an area built in code from a common class is rebuilt as the
+    scheme's class, so its values are validated by the scheme's catalogue; an area the scheme lacks is a data error."""
+    if report.areas is None:
+        return report
+    rebuilt: dict[str, AreaBase] = {}
+    problems = []
+    for key, area in report.areas.items():
+        cls = scheme.classes.get(key)
+        if cls is None:
+            problems.append(Problem(f"areas.{key}", unknown_keys_message([key], list(scheme.classes),
+                                                                         what="评价方案中没有", available="可用")))
+            continue
+        if type(area) is cls:
+            rebuilt[key] = area
+            continue
+        names = {f.name for f in attrs.fields(cls)}
+        values = {f.name: getattr(area, f.name) for f in attrs.fields(type(area))}
+        extra = [n for n, v in values.items() if n not in names and v not in (None, (), {})]
+        if extra:
+            problems.append(Problem(f"areas.{key}", unknown_keys_message(extra, sorted(names))))
+            continue
+        try:
+            rebuilt[key] = cls(**{n: v for n, v in values.items() if n in names})
+        except (FieldValueError, TypeError, ValueError) as e:
+            where = f"areas.{key}.{e.path}" if isinstance(e, FieldValueError) else f"areas.{key}"
+            problems.append(Problem(where, e.message if isinstance(e, FieldValueError) else str(e)))
+    if problems:
+        raise DataError("数据", problems)
+    if all(rebuilt[key] is area for key, area in report.areas.items()):
+        return report  # already the scheme's classes: nothing to rebuild (and nothing to validate again)
+    return attrs.evolve(report, areas=Areas(rebuilt, feedback=report.areas.feedback))
