@@ -34,8 +34,6 @@ Kind = Literal["amount", "count", "quantity", "rate", "coefficient", "ratio", "f
 Severity = Literal["error", "warning", "info"]
 Bound = Decimal | dict[str, Decimal]
 
-KIND_NAMES = {"amount": "金额", "count": "个数（整数）", "quantity": "数量（可有小数，如面积）", "rate": "比率（%）",
-              "coefficient": "系数", "ratio": "比值", "flag": "是否"}
 #: the rule tests a catalogue or scheme may state (each rule states exactly one)
 TESTS = ("min", "max", "no_fall", "fall_at_least", "rise_at_least", "not_below", "at_most", "share_of", "distinct")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")

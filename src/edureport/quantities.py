@@ -205,10 +205,6 @@ class Figure:
             return Change(self.stated_change, points=points, places=_places(self.stated_change))
         return None
 
-    @property
-    def has_value(self) -> bool:
-        return self.current is not None
-
 
 def in_unit(amount: Decimal, unit: str, target: str) -> Decimal | None:
     """An amount of money converted between 元/万元/亿元 exactly; None when either unit is not a money unit."""

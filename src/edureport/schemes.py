@@ -112,11 +112,6 @@ class Scheme:
         return self.parts.get(key, default)
 
     @property
-    def area_keys(self) -> tuple[str, ...]:
-        """The evaluation areas, in the scheme's order."""
-        return tuple(a.area for a in self.areas)
-
-    @property
     def data_keys(self) -> tuple[str, ...]:
         """Every key report data may have under ``areas``: the evaluation areas, then the parts that hold data."""
         return tuple(self.classes)

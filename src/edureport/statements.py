@@ -369,7 +369,7 @@ class Stater:
             met = DASH if not found or any(v is None for v in found) else ("是" if all(found) else "否")
             rows.append((label, standard, self._cell(figure.current, unit), self._cell(figure.previous, unit), met))
         return Table(columns=("指标", "标准", "本年", "上年", "达标"), rows=rows or [(DASH,) * 5],
-                     widths=(8, 7, 5, 5, 3), align=("left", "left", "right", "right", "center"),
+                     widths=(8, 6, 6, 6, 3), align=("left", "left", "right", "right", "center"),
                      title=_TABLE_TITLES["indicators"])
 
     def _score_table(self) -> Table:
