@@ -55,7 +55,7 @@ CASES: list[tuple[str, str | bytes, str, str]] = [
     ("blank-title", "title: '   '\n", ".yaml", "title"),
     ("gbk-encoding", "title: 报告\n".encode("gbk"), ".yaml", "UTF-8"),
     ("binary-file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ".yaml", "不是文本文件"),
-    ("utf16-no-bom", "title: 报告\n".encode("utf-16-le"), ".yaml", "不是文本文件"),
+    ("utf16-no-bom", "title: 报告\n".encode("utf-16-le"), ".yaml", "UTF-16-LE 编码"),
 ]
 
 

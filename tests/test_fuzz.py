@@ -118,7 +118,7 @@ def reports(draw: st.DrawFn) -> edureport.Report:
         edureport.Attachment, title=short, paragraphs=st.lists(text, max_size=2),
         tables=st.lists(st.integers(1, 4).flatmap(lambda n: st.builds(
             edureport.Table, columns=st.lists(short, min_size=n, max_size=n),
-            rows=st.lists(st.lists(text, min_size=n, max_size=n), max_size=4))), max_size=1)), max_size=2))
+            rows=st.lists(st.lists(text, min_size=n, max_size=n), min_size=1, max_size=4))), max_size=1)), max_size=2))
     return edureport.Report(
         title=draw(st.lists(short, min_size=1, max_size=2)),
         addressee=draw(st.one_of(st.none(), short)),

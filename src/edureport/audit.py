@@ -15,7 +15,7 @@ from .lint import lint_data
 from .load import report_from_data
 from .missing import missing_values
 from .model import Report
-from .parsing import parse_text
+from .parsing import parse_text, read_data_file
 from .render import default_profile, prepare
 from .schemes import scheme_for
 
@@ -50,6 +50,6 @@ def audit_report(report: Report, template_dirs: Sequence[str | os.PathLike[str]]
 def audit_file(path: str | os.PathLike[str], template_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Finding]:
     """All findings for a data file; raises DataError when it cannot be used at all."""
     source = Path(path)
-    data, text, fmt = parse_text(source.read_bytes(), str(source), "json" if source.suffix == ".json" else None)
+    data, text, fmt = parse_text(read_data_file(source), str(source), "json" if source.suffix == ".json" else None)
     report = report_from_data(data, str(source), text=text, fmt=fmt, template_dirs=template_dirs)
     return lint_data(data) + audit_report(report, template_dirs)

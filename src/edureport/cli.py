@@ -28,7 +28,7 @@ from .render import write_atomic
 from .rollover import rollover_file
 from .schema import report_schema
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -270,6 +270,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
         sys.stdout = open(os.devnull, "w")  # keep Python from failing again when it flushes at exit
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception:  # the one guard: an error of edureport itself is a clear message, never a traceback
+        print(internal_error(), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def internal_error() -> str:
+    """Log the current exception's traceback for the maintainer and say, in Chinese, where it is."""
+    import tempfile
+    import time
+    import traceback
+    log = Path(tempfile.gettempdir()) / f"edureport-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        log.write_text(traceback.format_exc(), "utf-8")
+        where = f"详细信息已记录在 {log}"
+    except OSError:
+        where = "详细信息无法写入日志文件"
+    return f"内部错误：edureport 自身出错（不是数据的问题），{where}；请把这个文件和数据文件发给维护者"
 
 
 def _dispatch(args: argparse.Namespace) -> int:

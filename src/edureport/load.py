@@ -16,13 +16,16 @@ from typing import Any
 import cattrs
 
 from .areas import Areas, FigureRef, Fill, Paragraph, Part, Reviewed, StatementRef, YearRef
-from .errors import DataError, FieldValueError, Problem
+from .errors import DataError, FieldValueError
 from .model import Report, Table
 from .parsing import (
+    Locator,
     TypeProblem,
     base_converter,
+    check_shape,
     hook,
     parse_text,
+    read_data_file,
     structure,
     structure_decimal,
     structure_error,
@@ -31,6 +34,7 @@ from .parsing import (
 )
 from .quantities import Figure, Value, parse_value
 from .resources import TemplateDirs
+from .sandbox import Limits
 from .schemes import DEFAULT_SCHEME, Scheme, load_scheme
 from .text import check_text
 
@@ -183,9 +187,17 @@ def scheme_of(data: Any, template_dirs: TemplateDirs = ()) -> Scheme | None:
 
 
 def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = None, fmt: str = "yaml",
-                     template_dirs: TemplateDirs = ()) -> Report:
+                     template_dirs: TemplateDirs = (), limits: Limits | None = None) -> Report:
     """Structure already-parsed data (dicts and lists, as from ``json.loads``) into a Report; ``template_dirs``
-    are where the scheme (and the catalogue) named in the data are looked for, before the packaged ones."""
+    are where the scheme (and the catalogue) named in the data are looked for, before the packaged ones. The data
+    is first checked against ``limits`` (depth, number of values, text length, digits)."""
+    if problems := check_shape(data, limits or Limits()):
+        locate = Locator(text, fmt)
+        raise DataError(source, [locate.problem(path, message) for path, message in problems])
+    return _report(data, source, text, fmt, template_dirs)
+
+
+def _report(data: Any, source: str, text: str | None, fmt: str, template_dirs: TemplateDirs) -> Report:
     try:
         scheme = scheme_of(data, template_dirs)
     except DataError as e:
@@ -200,21 +212,18 @@ def report_from_data(data: Any, source: str = "<数据>", *, text: str | None = 
 
 
 def loads_report(data: str | bytes, source: str = "<数据>", fmt: str | None = None, *,
-                 template_dirs: TemplateDirs = ()) -> Report:
+                 template_dirs: TemplateDirs = (), limits: Limits | None = None) -> Report:
     """Parse YAML or JSON text (``fmt`` 'yaml' or 'json'; guessed from the first character when omitted)."""
-    parsed, text, fmt = parse_text(data, source, fmt)
-    return report_from_data(parsed, source, text=text, fmt=fmt, template_dirs=template_dirs)
+    parsed, text, fmt = parse_text(data, source, fmt, limits)  # checked against the limits as it is parsed
+    return _report(parsed, source, text, fmt, template_dirs)
 
 
-def load_report(path: str | Path, *, template_dirs: TemplateDirs = ()) -> Report:
+def load_report(path: str | Path, *, template_dirs: TemplateDirs = (), limits: Limits | None = None) -> Report:
     """Read a report data file (``.yaml``/``.yml``/``.json``)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise DataError(str(p), [Problem("", f"无法读取文件：{e.strerror or e}")]) from None
+    data = read_data_file(p, limits)
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
-    return loads_report(data, str(p), fmt, template_dirs=template_dirs)
+    return loads_report(data, str(p), fmt, template_dirs=template_dirs, limits=limits)
 
 
 __all__ = ["converter", "load_report", "loads_report", "report_from_data", "scheme_of"]

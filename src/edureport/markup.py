@@ -182,15 +182,27 @@ class _Builder:
         rows = []
         header_rows = 0
         for row in self.children(el, {"row"}):
-            rows.append(tuple(self.text(c) for c in self.children(row, {"cell"})))
+            cells = tuple(self.text(c) for c in self.children(row, {"cell"}))
+            if not cells:
+                raise self.fail(row, "<row> 中至少要有一个 <cell>")
+            rows.append(cells)
             if row.get("header") == "true":
                 header_rows += 1
+        if not rows:
+            raise self.fail(el, "<table> 中至少要有一行 <row>")
+        columns = max(len(r) for r in rows)
         widths_attr = el.get("widths")
-        widths = tuple(int(w) for w in widths_attr.split()) if widths_attr else None
+        widths = None
+        if widths_attr:
+            if not re.fullmatch(r"\s*\d{1,4}(\s+\d{1,4})*\s*", widths_attr):
+                raise self.fail(el, f"<table widths=\"{widths_attr}\"> 应为以空格分隔的正整数")
+            widths = tuple(int(w) for w in widths_attr.split())
+            if len(widths) != columns or not all(widths):
+                raise self.fail(el, f"<table widths> 给了{len(widths)}个列宽，表格有{columns}列；列宽须为正整数")
         align_attr = el.get("align")
         align = tuple(align_attr.split()) if align_attr else None
-        if align is not None and any(a not in ("left", "center", "right") for a in align):
-            raise self.fail(el, f"<table align=\"{align_attr}\"> 只能由 left、center、right 组成")
+        if align is not None and (len(align) != columns or any(a not in ("left", "center", "right") for a in align)):
+            raise self.fail(el, f"<table align=\"{align_attr}\"> 应为{columns}个 left、center 或 right")
         self.blocks.append(tree.Table(tuple(rows), header_rows, widths, align))
 
     def colophon(self, el: etree._Element) -> None:

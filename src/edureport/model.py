@@ -138,6 +138,8 @@ class Table:
 
     @rows.validator
     def _check_rows(self, attribute: attrs.Attribute[Any], value: tuple[tuple[str, ...], ...]) -> None:
+        if not value:
+            raise FieldValueError("rows", "表格至少要有一行数据")
         for i, row in enumerate(value):
             if len(row) != len(self.columns):
                 raise FieldValueError(f"rows[{i}]", f"有{len(row)}列，表头有{len(self.columns)}列")
@@ -282,9 +284,12 @@ class Report:
 
     @sections.validator
     def _check_depth(self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]) -> None:
-        for path, depth, section in iter_sections(value, "sections"):
-            if depth > MAX_HEADING_LEVEL:
-                raise FieldValueError(path, f"标题“{section.title}”是第{depth}级，公文标题最多四级（一、（一）1.（1））")
+        _check_levels(value, "sections")
+
+    @attachments.validator
+    def _check_attachment_depth(self, attribute: attrs.Attribute[Any], value: tuple[Attachment, ...]) -> None:
+        for i, attachment in enumerate(value):
+            _check_levels(attachment.sections, f"attachments[{i}].sections")
 
 
     def __attrs_post_init__(self) -> None:
@@ -305,6 +310,12 @@ class Report:
                         raise ValueError("引用年份（{year: …}）需要先填写评价年度 year")
                 except ValueError as e:
                     raise FieldValueError(where, str(e)) from None
+
+
+def _check_levels(sections: tuple[Section, ...], prefix: str) -> None:
+    for path, depth, section in iter_sections(sections, prefix):
+        if depth > MAX_HEADING_LEVEL:
+            raise FieldValueError(path, f"标题“{section.title}”是第{depth}级，公文标题最多四级（一、（一）1.（1））")
 
 
 def iter_paragraphs(report: Report) -> Iterator[tuple[str, Paragraph]]:

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
@@ -25,6 +26,7 @@ from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DataError, FieldValueError, Problem
+from .sandbox import Limits
 from .text import check_text
 
 PathPart = str | int
@@ -67,19 +69,25 @@ def _structure_bool(value: Any, _t: type) -> bool:
 
 
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+#: years a report's dates may fall in
+DATE_YEARS = range(1949, 2201)
 
 
 def _structure_date(value: Any, _t: type) -> dt.date:
     if isinstance(value, dt.datetime):
         raise TypeProblem("应为日期（如 2024-06-05），不要带时间")
     if isinstance(value, dt.date):
+        if value.year not in DATE_YEARS:
+            raise TypeProblem(f"日期的年份{value.year}不合理")
         return value
     if isinstance(value, str):
-        m = _CN_DATE.fullmatch(value)
+        m = _CN_DATE.fullmatch(value) or _ISO_DATE.fullmatch(value)  # not 20240203, 2024-W01-1 or 2024-036
         try:
             if m:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            return dt.date.fromisoformat(value)
+                date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                if date.year in DATE_YEARS:
+                    return date
         except ValueError:
             pass
         raise TypeProblem(f"“{value}”不是有效日期；请写成 2024-06-05 或 2024年6月5日")
@@ -251,6 +259,8 @@ def _decode(data: bytes, source: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if b"\x00" in data and (encoding := _wide_encoding(data)) is not None:
+        raise DataError(source, [Problem("", f"文件是 {encoding} 编码（没有字节顺序标记）；请在编辑器中另存为 UTF-8")])
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise DataError(source, [Problem("", "这不是文本文件（含有空字节）；请提供 YAML 或 JSON 数据文件", line=line)])
@@ -265,6 +275,36 @@ def _decode(data: bytes, source: str) -> str:
         except UnicodeDecodeError:
             hint = "；文件可能不是文本文件"
         raise DataError(source, [Problem("", f"文件不是 UTF-8 编码{hint}", line=line)]) from None
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by where zero bytes fall: text that is partly ASCII has
+    zeros in the high bytes of its code units, never in the low ones."""
+    sample = data[:4096]
+    for name, width, low in (("UTF-32-LE", 4, 0), ("UTF-32-BE", 4, 3), ("UTF-16-LE", 2, 0), ("UTF-16-BE", 2, 1)):
+        units = len(sample) // width
+        if units < 2:
+            continue
+        high = [i for i in range(width) if i != low]
+        zero_low = sum(sample[u * width + low] == 0 for u in range(units))
+        zero_high = sum(all(sample[u * width + h] == 0 for h in high[-1:]) for u in range(units))
+        if zero_low <= 0.05 * units and zero_high >= 0.3 * units:
+            try:
+                sample[: units * width].decode(name)
+            except UnicodeDecodeError:
+                continue
+            return name
+    return None
+
+
+def _yaml_int(loader: Any, node: Any) -> int | Decimal:
+    # Python refuses to make an int of more than 4300 digits (and making a huge one is slow): a long one is read as
+    # a Decimal from its digits, which the size check then reports with its path.
+    text = str(node.value).replace("_", "")
+    if len(text) > 40 and text.lstrip("+-").isdigit():
+        return Decimal(text)
+    value: int = SafeConstructor.construct_yaml_int(loader, node)
+    return value
 
 
 def _yaml_decimal(loader: Any, node: Any) -> Decimal | str:
@@ -283,6 +323,7 @@ class _DataConstructor(SafeConstructor):
 _DataConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 # Numbers with a fraction become exact decimals from their source text: 6.00 stays 6.00, 752.96 stays 752.96.
 _DataConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
+_DataConstructor.add_constructor("tag:yaml.org,2002:int", _yaml_int)
 
 
 class _PositionConstructor(RoundTripConstructor):
@@ -308,17 +349,24 @@ def _parse(text: str, source: str, fmt: str) -> Any:
             result: dict[str, Any] = {}
             for k, v in items:
                 if k in result:
-                    raise ValueError(f"重复的字段“{k}”")
+                    raise ValueError(f"重复的字段“{shown(k)}”")
                 result[k] = v
             return result
+
+        def integer(digits: str) -> int | Decimal:
+            return int(digits) if len(digits) <= 40 else Decimal(digits)  # reported by the size check
         try:
-            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
+            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal, parse_int=integer)
         except json.JSONDecodeError as e:
             raise DataError(source, [Problem("", f"JSON 语法错误：{e.msg}", line=e.lineno, column=e.colno)]) from None
+        except RecursionError:
+            raise DataError(source, [Problem("", "嵌套层数过多（列表或键值对套得太深）")]) from None
         except ValueError as e:
             raise DataError(source, [Problem("", f"JSON 内容错误：{e}")]) from None
     try:
         return _yaml_loader("safe").load(text)
+    except RecursionError:
+        raise DataError(source, [Problem("", "嵌套层数过多（列表或键值对套得太深）")]) from None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = (e.problem or e.context or "").strip()
@@ -398,8 +446,26 @@ def structure_error(exc: BaseException, cls: Any, source: str, text: str | None,
     return DataError(source, problems)
 
 
-def parse_text(data: str | bytes, source: str, fmt: str | None = None) -> tuple[Any, str, str]:
-    """Decode and parse YAML or JSON: (parsed data, its text, 'yaml' or 'json')."""
+def read_data_file(path: Path, limits: Limits | None = None) -> bytes:
+    """A data file's bytes, refused before reading when it is larger than ``limits.input_bytes``."""
+    limits = limits or Limits()
+    try:
+        size = path.stat().st_size
+        if size > limits.input_bytes:
+            raise DataError(str(path), [Problem("", f"文件过大（{size // 1024} KB，上限 {limits.input_bytes // 1024} KB）")])
+        return path.read_bytes()
+    except OSError as e:
+        raise DataError(str(path), [Problem("", f"无法读取文件：{e.strerror or e}")]) from None
+
+
+def parse_text(data: str | bytes, source: str, fmt: str | None = None,
+               limits: Limits | None = None) -> tuple[Any, str, str]:
+    """Decode and parse YAML or JSON: (parsed data, its text, 'yaml' or 'json'), checked against ``limits``
+    (size, depth, number of values, length of a text, digits of a number) before anything else reads it."""
+    limits = limits or Limits()
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > limits.input_bytes:
+        raise DataError(source, [Problem("", f"文件过大（{size // 1024} KB，上限 {limits.input_bytes // 1024} KB）")])
     text = _decode(data, source) if isinstance(data, bytes) else data
     try:
         check_text(text, allow="\n\r\t")
@@ -408,7 +474,54 @@ def parse_text(data: str | bytes, source: str, fmt: str | None = None) -> tuple[
         raise DataError(source, [Problem("", f"文件{e}", line=line)]) from None
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
-    return _parse(text, source, fmt), text, fmt
+    parsed = _parse(text, source, fmt)
+    problems = check_shape(parsed, limits)
+    if problems:
+        locate = Locator(text, fmt)
+        raise DataError(source, [locate.problem(path, message) for path, message in problems])
+    return parsed, text, fmt
+
+
+def shown(key: str) -> str:
+    """A key as it may be shown in a message: characters no text can hold are written as \\uXXXX."""
+    try:
+        check_text(key)
+        return key
+    except ValueError:
+        return "".join(c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}" for c in key)
+
+
+def check_shape(data: Any, limits: Limits) -> list[tuple[list[PathPart], str]]:
+    """What in parsed data is past a limit, with its path: nesting, the number of values (aliases counted each time
+    they are used), a text's length, a number's digits, a key that is not text a document can hold. Iterative, and
+    it stops at the first problems, so its work is bounded by the limits themselves."""
+    problems: list[tuple[list[PathPart], str]] = []
+    stack: list[tuple[Any, list[PathPart]]] = [(data, [])]
+    seen = 0
+    while stack and len(problems) < 20:
+        node, path = stack.pop()
+        seen += 1
+        if seen > limits.values:
+            return [*problems, ([], f"数据中的值过多（超过{limits.values}个；YAML 的锚点 * 每用一次都计入）")]
+        if len(path) > limits.depth:
+            problems.append((path[:limits.depth], f"嵌套层数过多（超过{limits.depth}层）"))
+            continue
+        if isinstance(node, Mapping):
+            for key, value in reversed(list(node.items())):
+                if isinstance(key, str) and shown(key) != key:
+                    problems.append((path, f"字段名“{shown(key)}”含有文档无法容纳的字符"))
+                    continue
+                stack.append((value, [*path, key if isinstance(key, str) else str(key)]))
+        elif isinstance(node, list):
+            stack.extend((value, [*path, i]) for i, value in reversed(list(enumerate(node))))
+        elif isinstance(node, str) and len(node) > limits.text_chars:
+            problems.append((path, f"文字过长（{len(node)}字，上限{limits.text_chars}字）"))
+        elif isinstance(node, (int, Decimal)) and not isinstance(node, bool):
+            number = Decimal(node)
+            if number.is_finite() and (len(number.as_tuple().digits) > limits.digits
+                                       or abs(number.adjusted()) > limits.digits):
+                problems.append((path, f"数字位数过多（最多{limits.digits}位有效数字）"))
+    return problems
 
 
 def _line_of_bad_char(text: str) -> int | None:

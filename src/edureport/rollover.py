@@ -33,7 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import DataError, Problem
 from .load import loads_report, scheme_of
-from .parsing import leaves, parse_text
+from .parsing import leaves, parse_text, read_data_file
 from .resources import TemplateDirs
 
 _ENUMERATED = re.compile(r"[一二三四五六七八九十]+是")
@@ -284,7 +284,7 @@ def _mark_for_review(doc: Any, log: RolloverLog) -> None:
 
 def rollover_file(path: str | os.PathLike[str], year: int, template_dirs: TemplateDirs = ()) -> tuple[str, RolloverLog]:
     """:func:`rollover_text` of a data file (read as UTF-8; a BOM is accepted)."""
-    return rollover_text(Path(path).read_bytes().decode("utf-8-sig"), year, str(path), template_dirs)
+    return rollover_text(read_data_file(Path(path)).decode("utf-8-sig"), year, str(path), template_dirs)
 
 
 def rollover_text(text: str, year: int, source: str = "<数据>",

@@ -23,12 +23,12 @@ from . import formatting, resources
 from .errors import TemplateError
 from .model import Report
 from .resources import packaged_templates
-from .sandbox import Limits, ReportSandbox, TemplateLimitError, reset_deadline, start_deadline
+from .sandbox import ContainedLoader, Limits, ReportSandbox, TemplateLimitError, reset_deadline, start_deadline
 
 
 def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
     env = ReportSandbox(
-        loader=jinja2.FileSystemLoader([str(f) for f in resources.folders(folders)]),
+        loader=ContainedLoader([str(f) for f in resources.folders(folders)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -80,10 +80,18 @@ def rpr(parent: etree._Element | None, *, latin: str, east_asia: str, bold: bool
     return props
 
 
+#: characters in one w:t: XML parsers (libxml2, so lxml and python-docx) refuse a text node over 10 MB unless told
+#: otherwise, and a character takes up to 4 bytes in UTF-8
+TEXT_NODE_CHARS = 1_000_000
+
+
 def text(parent: etree._Element, value: str) -> etree._Element:
-    t = el(parent, "w:t")
-    t.text = value
-    t.set(XML_SPACE, "preserve")
+    """The run's text, in as many w:t as keep each below the parsers' text-node limit (a run may hold several)."""
+    t = parent
+    for start in range(0, max(len(value), 1), TEXT_NODE_CHARS):
+        t = el(parent, "w:t")
+        t.text = value[start:start + TEXT_NODE_CHARS]
+        t.set(XML_SPACE, "preserve")
     return t
 
 
