@@ -4,9 +4,12 @@ in a traceback; none leaves a partial output file. The summary line at the end o
 
 from __future__ import annotations
 
+import contextlib
 import io
+import resource
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +47,92 @@ def _docx_zip(parts: dict[str, bytes]) -> bytes:
             z.writestr(name, content)
     return buffer.getvalue()
 
+
+_DEEP = 10_000
+_ALIASES = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n"
+    for i in range(1, 9))
+_TABLE = "<report><title><line>x</line></title><section><heading>一</heading>{}</section></report>"
+
+# Hostile input (the attack run of the second hardening round and its neighbours): each is refused with its
+# documented code and a message naming the place, in bounded time and memory.
+HOSTILE: list[Case] = [
+    # nesting and size
+    y("title: 报告\nopening: " + "[" * _DEEP + "]" * _DEEP + "\n", words="嵌套", id="deep-list-10000"),
+    y("title: 报告\nopening: " + "{a: " * _DEEP + "x" + "}" * _DEEP + "\n", words="嵌套", id="deep-mapping-10000"),
+    y("title: 报告\nopening: " + "[" * 60 + "x" + "]" * 60 + "\n", words="嵌套层数过多", id="deep-list-60"),
+    Case("deep-json-10000", '{"title": "报告", "opening": ' + "[" * _DEEP + "]" * _DEEP + "}", 2, "嵌套",
+         suffix=".json"),
+    Case("deep-check", "title: 报告\nopening: " + "[" * _DEEP + "]" * _DEEP + "\n", 2, "嵌套", entry="check"),
+    Case("deep-rollover", "title: 报告\nopening: " + "[" * _DEEP + "]" * _DEEP + "\n", 2, "嵌套", entry="rollover"),
+    Case("deep-batch", "title: 报告\nopening: " + "[" * _DEEP + "]" * _DEEP + "\n", 2, "嵌套", entry="batch"),
+    y(_ALIASES + "title: 报告\nsections: [{title: 一, paragraphs: *a8}]\n", words="值过多", id="alias-bomb-sections"),
+    y(_ALIASES + "title: 报告\nopening: *a8\n", words="值过多", id="alias-bomb-opening"),
+    y("title: 报告\nopening: [" + ", ".join(["x"] * 250_000) + "]\n", words="值过多", id="too-many-values"),
+    Case("too-large-file", "title: 报告\nopening: [\"" + "教" * (8 * 1024 * 1024) + "\"]\n", 2, "文件过大"),
+    y("title: 报告\nsections:\n" + "".join(f"  - {{title: 第{i}部分, paragrahs: [x]}}\n" for i in range(3000)),
+      words="paragrahs", id="misspelt-key-3000-times"),
+    # numbers
+    y("title: 报告\nareas: {funding: {budget_funds: 12345678901234567890123456789}}\n", words="数字位数过多",
+      id="number-29-digits"),
+    y("title: 报告\nareas: {funding: {budget_funds: 1e28}}\n", words="数字位数过多", id="number-1e28"),
+    y("title: 报告\nareas: {funding: {budget_funds: 1e999999999}}\n", words="数字位数过多", id="number-1e999999999"),
+    y("title: 报告\nareas: {funding: {budget_funds: 1e-999999}}\n", words="数字位数过多", id="number-1e-999999"),
+    y("title: 报告\nyear: " + "9" * 5000 + "\n", words="year", id="yaml-int-5000-digits"),
+    y("title: 报告\nareas: {funding: {budget_funds: " + "9" * 5000 + "}}\n", words="数字位数过多",
+      id="figure-5000-digits"),
+    Case("json-int-5000-digits", '{"title": "报告", "year": ' + "9" * 5000 + "}", 2, "year", suffix=".json"),
+    Case("json-number-1e999999999", '{"title": "报告", "areas": {"funding": {"budget_funds": 1e999999999}}}', 2,
+         "数字位数过多", suffix=".json"),
+    Case("json-nan", '{"title": "报告", "areas": {"funding": {"budget_funds": NaN}}}', 2, "budget_funds",
+         suffix=".json"),
+    y("title: 报告\nareas: {funding: {budget_funds: .inf}}\n", words="budget_funds", id="yaml-infinity"),
+    y("title: 报告\nareas: {funding: {budget_funds: '1e400'}}\n", words="budget_funds", id="number-text-1e400"),
+    # keys that no text can hold
+    Case("json-surrogate-key", '{"title": "报告", "\\ud800": 1}', 2, "字段名", suffix=".json"),
+    Case("json-surrogate-key-deep", '{"title": "报告", "header": {"\\udfff\\u0007": 1}}', 2, "字段名",
+         suffix=".json"),
+    y('title: 报告\n"bad\\u0007key": 1\n', words="字段名", id="yaml-control-char-key"),
+    # names in data are names
+    y("title: 报告\nscheme: /etc/passwd\n", words="不能是文件路径", id="scheme-absolute-path"),
+    y("title: 报告\nscheme: ../../../etc/hosts\n", words="scheme", id="scheme-climbs-out"),
+    y("title: 报告\nscheme: schemes/../x\n", words="scheme", id="scheme-dots-inside"),
+    y("title: 报告\nscheme: 'C:\\x'\n", words="scheme", id="scheme-windows-path"),
+    y("title: 报告\ntemplate: /etc/passwd\n", words="template", id="skeleton-absolute-path"),
+    y("title: 报告\ntemplate: ../report.xml.j2\n", words="template", id="skeleton-climbs-out"),
+    # dates
+    y("title: 报告\nsignature: {date: '20240203'}\n", words="signature.date", id="date-basic-format"),
+    y("title: 报告\nsignature: {date: 2024-W01-1}\n", words="signature.date", id="date-week"),
+    y("title: 报告\nsignature: {date: 0001-01-01}\n", words="signature.date", id="date-year-1"),
+    y("title: 报告\nsignature: {date: 2024-036}\n", words="signature.date", id="date-ordinal"),
+    y("title: 报告\nsignature: {date: 9999年1月1日}\n", words="signature.date", id="date-year-9999"),
+    # structure
+    y("title: 报告\nattachments:\n - title: 表\n   sections:\n    - title: 一\n      sections:\n"
+      "       - title: 二\n         sections:\n          - title: 三\n            sections:\n"
+      "             - title: 四\n               sections: [{title: 五}]\n", words="attachments[0].sections",
+      id="attachment-fifth-level"),
+    y("title: 报告\nattachments: [{title: 表, tables: [{columns: [a, b]}]}]\n", words="attachments[0].tables[0].rows",
+      id="table-without-rows"),
+    y("title: 报告\nattachments: [{title: 表, tables: [{columns: [a, b], rows: [[1, 2]], widths: [0, 1]}]}]\n",
+      words="widths", id="table-zero-width"),
+    y("title: 报告\nattachments: [{title: 表, tables: [{columns: [a, b], rows: [[1, 2]], widths: [-1, 1]}]}]\n",
+      words="widths", id="table-negative-width"),
+    y("title: 报告\nattachments: [{title: 表, tables: [{columns: [a, b], rows: [[1, 2]], widths: [1]}]}]\n",
+      words="widths", id="table-width-count"),
+    # template markup
+    Case("markup-bad-widths", GOOD, 3, "widths", entry="templates",
+         extra=(_TABLE.format('<table widths="a b"><row><cell>1</cell><cell>2</cell></row></table>'),)),
+    Case("markup-zero-widths", GOOD, 3, "widths", entry="templates",
+         extra=(_TABLE.format('<table widths="0 0"><row><cell>1</cell><cell>2</cell></row></table>'),)),
+    Case("markup-widths-count", GOOD, 3, "widths", entry="templates",
+         extra=(_TABLE.format('<table widths="1 2 3"><row><cell>1</cell><cell>2</cell></row></table>'),)),
+    Case("markup-empty-row", GOOD, 3, "<row>", entry="templates", extra=(_TABLE.format("<table><row/></table>"),)),
+    Case("markup-empty-table", GOOD, 3, "<table>", entry="templates", extra=(_TABLE.format("<table/>"),)),
+    Case("markup-bad-align", GOOD, 3, "align", entry="templates",
+         extra=(_TABLE.format('<table align="up"><row><cell>1</cell></row></table>'),)),
+    Case("markup-huge-widths", GOOD, 3, "widths", entry="templates",
+         extra=(_TABLE.format('<table widths="99999999999"><row><cell>1</cell></row></table>'),)),
+]
 
 CASES: list[Case] = [
     # YAML syntax
@@ -194,6 +283,7 @@ CASES: list[Case] = [
     Case("template-unknown-element", GOOD, 3, "<bogus>", entry="templates", extra=("<report><bogus/></report>",)),
     *[Case(f"template-attack-{name}", GOOD, 3, "模板错误", entry="templates",
            extra=("<report>\n" + attack + "\n</report>",)) for name, attack in sorted(ATTACKS.items())],
+    *HOSTILE,
 ]
 
 
@@ -201,6 +291,31 @@ CASES: list[Case] = [
 def test_bad_input_behaves_as_documented(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     RESULTS["tried"] += 1
+    started = time.monotonic()
+    with memory_bound(MEMORY_BOUND):
+        _run_case(case, tmp_path, capsys)
+    elapsed = time.monotonic() - started
+    assert elapsed <= 10, f"{case.id} took {elapsed:.1f} s"
+    RESULTS["behaved"] += 1
+
+
+#: address space one case may add to the test process (a case past it fails with MemoryError instead of swapping)
+MEMORY_BOUND = 1536 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def memory_bound(extra: int) -> Iterator[None]:
+    """Lower the address-space limit to what the process uses now plus ``extra`` bytes, and restore it after."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    resource.setrlimit(resource.RLIMIT_AS, (used + extra, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _run_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / f"input{case.suffix}"
     source.write_bytes(case.data.encode("utf-8") if isinstance(case.data, str) else case.data)
     out = tmp_path / "out"
@@ -229,7 +344,6 @@ def test_bad_input_behaves_as_documented(case: Case, tmp_path: Path, capsys: pyt
         assert written == [], written  # no output, not even a partial or temporary one
     if code != 0:
         assert messages.strip(), "an error must be explained"
-    RESULTS["behaved"] += 1
 
 
 def _good(folder: Path) -> Path:

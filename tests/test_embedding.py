@@ -61,6 +61,26 @@ ATTACKS = {
     "endless-loop": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
     "output-flood": "{% for i in range(100000) %}{{ 'x' * 900000 }}{% endfor %}",
     "mutation": "{{ report.title.append('x') }}{% set x = {} %}{{ x.update({'a': 1}) }}",
+    "loop-over-long-strings": "{% set s = 'x' * 900000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+    "loop-over-a-filter": "{% for a in range(100000) | list %}{% for b in 'x' * 900000 %}{% endfor %}{% endfor %}",
+    "lipsum": "{{ lipsum(3000000) }}",
+    "bigint-squaring": "{% set ns = namespace(x=3) %}{% for i in range(64) %}{% set ns.x = ns.x * ns.x %}{% endfor %}",
+    "bigint-power-chain": "{% set ns = namespace(x=10) %}{% for i in range(40) %}{% set ns.x = ns.x ** 200 %}{% endfor %}",
+    "ljust": "{{ 'x'.ljust(3*10**9) }}",
+    "center-method": "{{ 'x'.center(3000000000) }}",
+    "zfill": "{{ '1'.zfill(3000000000) }}",
+    "percent-width": "{{ '%3000000000d' % 1 }}",
+    "format-width": "{{ '{:>3000000000}'.format(1) }}",
+    "format-filter-width": "{{ '%3000000000s' | format('x') }}",
+    "replace-doubling": "{% set ns = namespace(s='xx') %}{% for i in range(40) %}{% set ns.s = ns.s.replace('x', 'xx') %}"
+                        "{% endfor %}",
+    "replace-filter-doubling": "{% set ns = namespace(s='xx') %}{% for i in range(40) %}"
+                               "{% set ns.s = ns.s | replace('x', 'xx') %}{% endfor %}",
+    "tilde-doubling": "{% set ns = namespace(s='xx') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "plus-doubling": "{% set ns = namespace(s='xx') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "list-doubling": "{% set ns = namespace(s=[1]) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "center-filter": "{{ 'x' | center(3000000000) }}",
+    "indent-filter": "{{ 'x\nx' | indent(3000000000) }}",
 }
 
 

@@ -34,7 +34,7 @@ class Limits:
     alias bomb is stopped), ``text_chars`` of one text, and ``digits`` of one number (with an exponent of at most
     ``digits`` either way). Data past a limit is a DataError naming the field."""
 
-    seconds: float = 30.0
+    seconds: float = 5.0
     output_bytes: int = 64 * 1024 * 1024
     input_bytes: int = 20 * 1024 * 1024
     depth: int = 40
