@@ -66,6 +66,16 @@ def test_missing_libreoffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
         edureport.render_pdf(edureport.Report(title="报告"))
 
 
+def test_a_converter_that_cannot_start_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from edureport import convert
+    fake = tmp_path / "soffice"
+    fake.write_bytes(b"\x7fELF not really")  # executable bit, but not a program
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "find_office", lambda: str(fake))
+    with pytest.raises(edureport.errors.ConversionError, match="无法启动 LibreOffice"):
+        convert.docx_to_pdf([tmp_path / "a.docx"], tmp_path / "out")
+
+
 def _docx_texts(path: Path) -> list[str]:
     return [re.sub(r"\s+", "", p.text) for p in docx.Document(str(path)).paragraphs if p.text.strip()]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 
 import docx
 import jsonschema
@@ -107,3 +108,40 @@ def test_render_pdf(client: TestClient) -> None:
     need_office()
     response = client.post("/render?format=pdf", content=example_json(), headers=JSON)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_routing_errors_are_json(client: TestClient) -> None:
+    missing = client.get("/no-such-path")
+    assert missing.status_code == 404 and missing.json() == {"error": "没有这个地址：/no-such-path"}
+    wrong = client.get("/render")
+    assert wrong.status_code == 405 and "不接受 GET 请求" in wrong.json()["error"] and "POST" in wrong.headers["allow"]
+
+
+def test_an_unexpected_exception_is_a_json_500_logged_with_its_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    from edureport import service
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("模拟的缺陷")
+
+    monkeypatch.setattr(service, "audit_report", broken)
+    with caplog.at_level(logging.ERROR, logger="edureport"):
+        response = TestClient(create_app()).post("/check", content=example_json("001"), headers=JSON)
+    assert response.status_code == 500 and response.headers["content-type"] == "application/json"
+    payload = response.json()
+    assert payload["error"].startswith("内部错误") and "模拟的缺陷" not in json.dumps(payload, ensure_ascii=False)
+    number = payload["detail"].split()[1].split("（")[0]
+    [record] = [r for r in caplog.records if r.name == "edureport"]
+    assert number in record.getMessage() and record.exc_info and record.exc_info[0] is RuntimeError
+
+
+def test_a_layout_error_is_422(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edureport import service
+    from edureport.errors import LayoutError
+
+    def too_deep(*args: object, **kwargs: object) -> None:
+        raise LayoutError("标题“一”是第5级；公文标题最多四级")
+
+    monkeypatch.setattr(service, "render", too_deep)
+    response = TestClient(create_app()).post("/render", content=b'{"title": "x"}', headers=JSON)
+    assert response.status_code == 422 and response.json()["error"].startswith("版式错误：")

@@ -1,12 +1,25 @@
 """Many reports at once: ``edureport batch INPUTS… -o OUTDIR --jobs N``. Data files are rendered in worker
 processes; a failing file is reported and the rest go on; PDFs are converted afterwards, many files per LibreOffice
-start, one private LibreOffice profile per concurrent converter."""
+start, one private LibreOffice profile per concurrent converter.
+
+A file that fails is one :class:`Outcome` with a Chinese message, whatever the failure: an error in the data (2), a
+template (3), the output (4), or an unexpected exception — a defect of edureport itself (5, :data:`EXIT_INTERNAL`,
+logged with its traceback on the ``edureport`` logger and kept in ``Outcome.detail``). Even a worker process that
+dies (a crash in a C extension, ``os._exit``, a signal) costs only the file it was working on: the files that were
+not finished are run again, each in a fresh process of its own, and the one that kills its process is reported."""
 
 from __future__ import annotations
 
+import glob
+import logging
+import multiprocessing
 import os
+import signal
+import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import attrs
@@ -18,6 +31,14 @@ from .load import load_report
 from .missing import MissingValuesError
 from .profile import load_profile
 from .render import render, render_html, write_atomic
+
+#: Exit code of a file (and of the command) that failed because of a defect in edureport itself, not its input.
+EXIT_INTERNAL = 5
+
+_log = logging.getLogger("edureport")
+if not any(isinstance(h, logging.NullHandler) for h in _log.handlers):
+    # a library logs, the application decides where to: no traceback on a console that did not ask for one
+    _log.addHandler(logging.NullHandler())
 
 
 @attrs.frozen
@@ -36,7 +57,8 @@ class Outcome:
     target: str | None  # None when the file failed
     error: str | None = None
     findings: tuple[Finding, ...] = ()
-    code: int = 0  # the exit code this file alone would give: 2 data, 3 template, 4 output
+    code: int = 0  # the exit code this file alone would give: 2 data, 3 template, 4 output, 5 internal error
+    detail: str | None = None  # for an internal error: the traceback, for the maintainer (never shown as the message)
 
 
 def output_names(sources: Sequence[Path], outdir: Path, suffix: str = ".docx") -> list[Path]:
@@ -85,25 +107,116 @@ def run_job(job: Job) -> Outcome:
         return Outcome(str(job.source), None, str(e), code=2)
     except OSError as e:
         return Outcome(str(job.source), None, f"无法写入：{e.strerror or e}", code=4)
+    except Exception as e:  # the guard: a defect of edureport must cost this file only, never the batch
+        return internal_error(job, f"{type(e).__name__}: {e}", traceback.format_exc())
+
+
+def internal_error(job: Job, what: str, detail: str) -> Outcome:
+    """The outcome of a file that failed because of a defect in edureport itself (exit code 5)."""
+    message = (f"内部错误：处理 {job.source} 时 edureport 自身出错（不是数据的问题）：{what}；"
+               "请把这条消息和数据文件发给维护者")
+    return Outcome(str(job.source), None, message, code=EXIT_INTERNAL, detail=detail)
 
 
 def run(jobs: Sequence[Job], *, workers: int = 1, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Run the jobs, ``workers`` at a time in separate processes; outcomes in the order of ``jobs``."""
-    if workers <= 1 or len(jobs) <= 1:
-        outcomes = []
-        for job in jobs:
-            outcomes.append(run_job(job))
-            if progress:
-                progress(outcomes[-1])
-        return outcomes
+    """Run the jobs, ``workers`` at a time in separate processes; outcomes in the order of ``jobs``. Every job gets
+    an outcome: nothing a single file does — raising anything, or killing its worker process — stops the others."""
     results: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            results[futures[future]] = outcome = future.result()
-            if progress:
-                progress(outcome)
+
+    def done(i: int, outcome: Outcome) -> None:
+        results[i] = outcome
+        if outcome.code == EXIT_INTERNAL:
+            _log.error("%s\n%s", outcome.error, outcome.detail or "")
+        if progress:
+            progress(outcome)
+
+    if workers <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            done(i, run_job(job))
+        return [results[i] for i in range(len(jobs))]
+    _run_pool(jobs, workers, done)
+    left = [i for i in range(len(jobs)) if i not in results]
+    if left:  # a worker process died: the files it may have been working on, each alone in a fresh process
+        _log.warning("批量生成：一个工作进程意外退出，余下 %d 个文件逐个在新进程中重新处理", len(left))
+        with ThreadPoolExecutor(max_workers=min(workers, len(left))) as threads:
+            for i, outcome in zip(left, threads.map(lambda i: _run_isolated(jobs[i]), left), strict=True):
+                done(i, outcome)
     return [results[i] for i in range(len(jobs))]
+
+
+def _run_pool(jobs: Sequence[Job], workers: int, done: Callable[[int, Outcome], None]) -> None:
+    """Run the jobs in a process pool until all are done or a worker dies (then the rest have no outcome yet)."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: dict[Future[Outcome], int] = {}
+        try:
+            for i, job in enumerate(jobs):
+                futures[pool.submit(run_job, job)] = i
+        except BrokenProcessPool:  # a worker died while the jobs were still being submitted
+            pass
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                continue  # this file and every unfinished one are run again, one by one
+            except Exception as e:  # e.g. an outcome that could not be sent back from the worker
+                outcome = internal_error(jobs[futures[future]], f"{type(e).__name__}: {e}",
+                                         "".join(traceback.format_exception(e)))
+            done(futures[future], outcome)
+
+
+def _remove_partial_outputs(job: Job) -> None:
+    """Remove what :func:`write_atomic` leaves beside a target when its process is killed while writing: a
+    ``.NAME.XXXXXXXX.tmp`` file. (A dying worker takes the others down with it, mid-write or not.)"""
+    targets = [job.target]
+    if job.html and job.target.suffix != ".html":
+        targets.append(job.target.with_suffix(".html"))
+    for target in targets:
+        try:
+            for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+                temp.unlink(missing_ok=True)
+        except OSError:  # a folder that cannot be read or a file that cannot be removed: the outcome will say so
+            pass
+
+
+def _run_isolated(job: Job) -> Outcome:
+    """Run one job in a process of its own; a process that dies becomes an internal-error outcome naming the file."""
+    _remove_partial_outputs(job)
+    context = multiprocessing.get_context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(run_job, job, sender), daemon=True)
+    try:
+        process.start()
+    except OSError as e:  # e.g. no more processes allowed
+        receiver.close()
+        return internal_error(job, f"无法启动工作进程：{e.strerror or e}", traceback.format_exc())
+    finally:
+        sender.close()
+    try:
+        outcome: Outcome | None = receiver.recv()
+    except EOFError:  # the process ended without sending an outcome
+        outcome = None
+    finally:
+        receiver.close()
+        process.join()
+    if outcome is not None:
+        return outcome
+    _remove_partial_outputs(job)
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            how = f"被信号 {signal.Signals(-code).name} 终止"
+        except ValueError:
+            how = f"被信号 {-code} 终止"
+    else:
+        how = f"意外退出（退出码 {code}）"
+    return internal_error(job, f"处理该文件的进程{how}", f"worker process for {job.source}: exit code {code}")
+
+
+def _child(work: Callable[[Job], Outcome], job: Job, sender: Connection) -> None:
+    try:
+        sender.send(work(job))
+    finally:
+        sender.close()
 
 
 def convert_all(documents: Sequence[Path], *, workers: int = 1, seconds_per_document: float = 60.0) -> list[str]:
@@ -111,13 +224,19 @@ def convert_all(documents: Sequence[Path], *, workers: int = 1, seconds_per_docu
     LibreOffice profile). Returns the error messages (empty when all converted)."""
     if not documents:
         return []
-    chunks = [list(documents[i::workers]) for i in range(max(1, workers)) if documents[i::workers]]
+    step = max(1, workers)
+    chunks = [list(documents[i::step]) for i in range(step) if documents[i::step]]
 
     def convert(chunk: list[Path]) -> str | None:
         try:
             docx_to_pdf(chunk, chunk[0].parent, seconds_per_document=seconds_per_document)
         except ConversionError as e:
             return str(e)
+        except OSError as e:
+            return str(ConversionError(f"无法转换 {chunk[0].parent} 中的文件：{e.strerror or e}"))
+        except Exception as e:  # the guard: a defect must not hide the other chunks' results
+            _log.exception("PDF 转换时出现内部错误")
+            return f"内部错误：PDF 转换时 edureport 自身出错（不是数据的问题）：{type(e).__name__}: {e}；请把这条消息发给维护者"
         return None
 
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:

@@ -211,7 +211,10 @@ def _jobs(args: argparse.Namespace, many: bool) -> list[Job]:
         targets = [out]
     else:
         targets = output_names(sources, out)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(str(out), e.strerror or str(e)) from None
     return [Job(source, target, html=args.html, draft=args.draft, profile=args.profile,
                 template_dirs=tuple(args.templates)) for source, target in zip(sources, targets, strict=True)]
 
@@ -247,6 +250,9 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
     outcomes = run(jobs, workers=workers, progress=progress)
     bar.close()
     failed = [o for o in outcomes if o.error]
+    internal = [o for o in outcomes if o.code == EXIT_INTERNAL and o.detail]
+    if internal:  # the tracebacks of the files that failed inside edureport, for the maintainer
+        print(internal_error("\n\n".join(f"{o.source}:\n{o.detail}" for o in internal)), file=sys.stderr)
     conversion_errors: list[str] = []
     if args.pdf:
         documents = [Path(o.target) for o in outcomes if o.target and o.target.endswith(".docx")]
@@ -278,14 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def internal_error() -> str:
-    """Log the current exception's traceback for the maintainer and say, in Chinese, where it is."""
+def internal_error(detail: str | None = None) -> str:
+    """Log ``detail`` (default: the current exception's traceback) for the maintainer and say, in Chinese, where."""
     import tempfile
     import time
     import traceback
     log = Path(tempfile.gettempdir()) / f"edureport-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
     try:
-        log.write_text(traceback.format_exc(), "utf-8")
+        log.write_text(detail if detail is not None else traceback.format_exc(), "utf-8")
         where = f"详细信息已记录在 {log}"
     except OSError:
         where = "详细信息无法写入日志文件"

@@ -1,19 +1,34 @@
 """PDF through LibreOffice, when it is installed. No PDF writer of our own: LibreOffice lays the .docx out the way an
 office suite does. Each conversion uses a private LibreOffice user profile (concurrent LibreOffice processes lock a
-shared one), converts many files per start, and is stopped after a timeout per document."""
+shared one), converts many files per start, and is stopped after a timeout per document.
+
+LibreOffice is not one process: ``soffice`` starts ``oosplash``, which starts ``soffice.bin``. The converter therefore
+runs in a process group (session) of its own, and when it ends or times out the whole group is killed, so that no
+``soffice.bin`` is left running (holding memory and a deleted profile folder) after a timeout. Its output goes to a
+temporary file rather than a pipe, so a helper process that keeps the pipe open cannot make the wait hang either.
+A process that starts a session of its own (``setsid``) leaves the group and cannot be reached this way; LibreOffice
+does not do that."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from .errors import ConversionError
 
 _CANDIDATES = ("soffice", "libreoffice")
+
+
+class ConversionTimeout(ConversionError):
+    """LibreOffice did not finish in time; it was stopped (with every process it had started)."""
 
 
 def find_office() -> str | None:
@@ -22,9 +37,12 @@ def find_office() -> str | None:
 
 
 def docx_to_pdf(documents: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str], *,
-                seconds_per_document: float = 60.0, environment: Mapping[str, str] | None = None) -> list[Path]:
+                seconds_per_document: float = 60.0, environment: Mapping[str, str] | None = None,
+                timeout: float | None = None) -> list[Path]:
     """Convert .docx files to PDF in ``outdir`` with one LibreOffice start; returns the PDF paths in order.
 
+    The whole conversion may take ``timeout`` seconds (default: 30 to start plus ``seconds_per_document`` per
+    document); after that LibreOffice and everything it started are killed and :class:`ConversionTimeout` is raised.
     ``environment`` replaces the process environment for LibreOffice (tests pass a fontconfig file this way)."""
     office = find_office()
     if office is None:
@@ -32,27 +50,74 @@ def docx_to_pdf(documents: Sequence[str | os.PathLike[str]], outdir: str | os.Pa
     sources = [Path(d) for d in documents]
     target = Path(outdir)
     target.mkdir(parents=True, exist_ok=True)
-    timeout = 30 + seconds_per_document * len(sources)
-    with tempfile.TemporaryDirectory(prefix="edureport-office-") as profile:
+    limit = timeout if timeout is not None else 30 + seconds_per_document * len(sources)
+    with tempfile.TemporaryDirectory(prefix="edureport-office-") as profile, tempfile.TemporaryFile() as errors:
         command = [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(target), *map(str, sources)]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                                  env=dict(environment) if environment is not None else None)
-        except subprocess.TimeoutExpired:
-            raise ConversionError(f"LibreOffice 在{timeout:.0f}秒内没有完成转换，已停止") from None
+        returncode = _run(command, limit, errors, environment)
+        if returncode is None:
+            raise ConversionTimeout(f"LibreOffice 在{limit:.0f}秒内没有完成转换，已停止")
+        errors.seek(0)
+        stderr = errors.read()
     pdfs = [target / f"{source.stem}.pdf" for source in sources]
     missing = [p.name for p in pdfs if not p.exists()]
-    if missing or done.returncode:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {done.returncode}"]
+    if missing or returncode:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {returncode}"]
         raise ConversionError(f"LibreOffice 未能生成 {'、'.join(missing) or 'PDF'}（{detail[0]}）")
     return pdfs
 
 
-def pdf_bytes(docx: bytes, *, seconds: float = 60.0) -> bytes:
-    """PDF of one .docx given as bytes."""
+def pdf_bytes(docx: bytes, *, seconds: float = 60.0, timeout: float | None = None) -> bytes:
+    """PDF of one .docx given as bytes (``timeout``: as for :func:`docx_to_pdf`)."""
     with tempfile.TemporaryDirectory(prefix="edureport-pdf-") as folder:
         source = Path(folder) / "report.docx"
         source.write_bytes(docx)
-        [pdf] = docx_to_pdf([source], folder, seconds_per_document=seconds)
+        [pdf] = docx_to_pdf([source], folder, seconds_per_document=seconds, timeout=timeout)
         return pdf.read_bytes()
+
+
+def _run(command: list[str], seconds: float, stderr: IO[bytes], environment: Mapping[str, str] | None) -> int | None:
+    """Run ``command`` in a new session; its exit code, or None when it was still running after ``seconds``.
+    Either way, whatever is left of its process group is killed before this returns."""
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                                   env=dict(environment) if environment is not None else None,
+                                   start_new_session=True)
+    except OSError as e:
+        raise ConversionError(f"无法启动 LibreOffice（{command[0]}）：{e.strerror or e}") from None
+    exited = False
+    try:
+        exited = _wait_for_exit(process, seconds)
+    finally:  # also when this thread is interrupted: never leave LibreOffice running
+        _kill_group(process)
+        returncode = process.wait()
+    return returncode if exited else None
+
+
+def _wait_for_exit(process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether ``process`` exited within ``seconds``. Where the platform allows, the process is left unreaped (a
+    zombie) so that its pid, which is also its process group's id, cannot be reused before the group is killed."""
+    deadline = time.monotonic() + seconds
+    pause = 0.005
+    while True:
+        if sys.platform != "win32" and sys.platform != "darwin":
+            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+        elif process.poll() is not None:
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(pause, remaining))
+        pause = min(pause * 2, 0.1)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    if sys.platform == "win32":  # no process groups to kill: the direct child only
+        if process.poll() is None:
+            process.kill()
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # the group is already gone
+        pass

@@ -1,27 +1,54 @@
 """An HTTP service for systems that are not written in Python: ``edureport serve`` (needs ``pip install
 edureport[server]``). Stateless — every request carries its report as JSON — so it scales out behind any load
 balancer. Endpoints: POST /render (→ .docx, .pdf or .html), POST /check (→ findings), GET /schema, GET /health,
-GET /openapi.json. Errors are JSON with field paths; request size and time are limited.
+GET /openapi.json.
+
+Every error is JSON (``{"error": …}``, with ``problems`` and their field paths for bad data), and every stage of a
+request is bounded:
+
+* request head: complete within ``header_seconds`` of the connection being ready for it, else 408 and the
+  connection is closed (uvicorn and h11 have no such timeout: :func:`server` adds it to uvicorn's h11 protocol, which
+  also answers malformed HTTP with JSON); an idle keep-alive connection is closed after ``keep_alive_seconds``;
+* request body: complete within ``body_seconds`` (408) and at most ``max_body`` bytes (413);
+* rendering: ``seconds`` (templates are stopped too; 504);
+* PDF: at most ``pdf_workers`` LibreOffice conversions at once, on threads of their own, so .docx and .html work never
+  waits for them; one more is refused at once (503 with Retry-After); each may take ``pdf_seconds``, after which
+  LibreOffice and every process it started are killed (504);
+* the whole request, answer included (a client that reads slowly): ``request_seconds`` (504, or the connection is
+  closed when the answer had begun);
+* anything unexpected: 500 JSON naming an error number; the traceback goes to the ``edureport`` logger.
+
+Not bounded here: the number of open connections (each one is bounded in time by the limits above; put a reverse proxy
+in front to limit connections per client) and the memory of up to 40 concurrent .docx/.html renders (Starlette's
+thread pool; further requests wait for a thread, within ``seconds``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import os
-from collections.abc import Sequence
-from typing import Any
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .audit import audit_report
-from .convert import pdf_bytes
-from .errors import ConversionError, DataError, Problem, TemplateError
+from .convert import ConversionTimeout, pdf_bytes
+from .errors import ConversionError, DataError, EdureportError, LayoutError, Problem, TemplateError
 from .load import report_from_data
 from .missing import MissingValuesError
 from .parsing import parse_text
@@ -29,76 +56,180 @@ from .render import render, render_html
 from .schema import report_schema
 from .templating import Limits
 
+if TYPE_CHECKING:
+    import uvicorn
+
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
+#: Seconds a client is asked to wait (Retry-After) when every PDF converter is busy.
+PDF_RETRY_AFTER = 5
+_GRACE = 5.0  # seconds allowed beyond a stage's own limit before the service stops waiting for it
+
+_log = logging.getLogger("edureport")
+
 
 class _HttpError(Exception):
-    def __init__(self, status: int, message: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(self, status: int, message: str, problems: Sequence[Problem] = (), *,
+                 headers: Mapping[str, str] | None = None) -> None:
         self.status, self.message, self.problems = status, message, tuple(problems)
+        self.headers = dict(headers or {})
 
 
-def _error(status: int, message: str, problems: Sequence[Problem] = ()) -> JSONResponse:
+_CLOSE = {"Connection": "close"}  # for answers given before the request body was read: do not wait for the rest
+
+
+def _error(status: int, message: str, problems: Sequence[Problem] = (), *, detail: str | None = None,
+           headers: Mapping[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {"error": message}
+    if detail is not None:
+        body["detail"] = detail
     if problems:
         body["problems"] = [attrs.asdict(p) for p in problems]
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def _internal_error(scope: Scope, exc: BaseException) -> JSONResponse:
+    """Log an unexpected exception with its traceback and a number, and answer with that number (never the
+    traceback)."""
+    number = uuid.uuid4().hex[:12]
+    _log.error("内部错误 %s：%s %s", number, scope.get("method", ""), scope.get("path", ""), exc_info=exc)
+    return _error(500, "内部错误：edureport 自身出错（不是请求数据的问题），详细信息已记入服务日志；请把错误编号和请求数据发给维护者",
+                  detail=f"错误编号 {number}（{type(exc).__name__}）", headers=_CLOSE)
+
+
+class _Guard:
+    """The outermost layer of the application: bounds the whole request (reading it, working, and sending the
+    answer) and turns any exception that got this far into a JSON 500 logged with its traceback."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, watched), self.seconds)
+        except asyncio.TimeoutError:
+            _log.warning("请求 %s %s 超过%g秒，已停止", scope["method"], scope["path"], self.seconds)
+            if not started:  # else the answer is cut short: the server closes the connection
+                await _error(504, f"请求处理超过{self.seconds:g}秒，已停止", headers=_CLOSE)(scope, receive, send)
+        except Exception as e:
+            response = _internal_error(scope, e)
+            if not started:
+                await response(scope, receive, send)
 
 
 def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body: int = 2 * 1024 * 1024,
-               seconds: float = 30.0) -> Starlette:
-    """The ASGI application. ``max_body`` bytes per request; ``seconds`` per render (templates are stopped too)."""
+               seconds: float = 30.0, body_seconds: float = 10.0, pdf_workers: int | None = None,
+               pdf_seconds: float = 60.0, request_seconds: float | None = None) -> Starlette:
+    """The ASGI application. ``max_body`` bytes per request, arriving within ``body_seconds``; ``seconds`` per render
+    (templates are stopped too); ``pdf_workers`` LibreOffice conversions at once (default: the number of processors),
+    ``pdf_seconds`` each; ``request_seconds`` for a whole request (default: the sum of the stages' limits)."""
     folders = tuple(str(d) for d in template_dirs)
     limits = Limits(seconds=seconds)
+    converters = max(1, pdf_workers if pdf_workers is not None else os.cpu_count() or 1)
+    pdf_slots = threading.BoundedSemaphore(converters)  # threading, not asyncio: not tied to one event loop
+    pdf_pool = ThreadPoolExecutor(max_workers=converters, thread_name_prefix="edureport-pdf")
+    whole = request_seconds if request_seconds is not None else (
+        body_seconds + seconds + pdf_seconds + 3 * _GRACE)
 
-    async def read_report(request: Request) -> Any:
+    async def read_body(request: Request) -> bytes:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            raise _HttpError(415, "请求体应为 JSON（Content-Type: application/json）")
+            raise _HttpError(415, "请求体应为 JSON（Content-Type: application/json）", headers=_CLOSE)
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_body:
-            raise _HttpError(413, f"请求体超过{max_body}字节")
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_body:
-                raise _HttpError(413, f"请求体超过{max_body}字节")
-        try:
-            data, text, fmt = parse_text(body, "请求", "json")
+            raise _HttpError(413, f"请求体超过{max_body}字节", headers=_CLOSE)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + body_seconds
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            try:  # each wait for more of the body gets only what is left of the time for all of it
+                message = await asyncio.wait_for(request.receive(), max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                raise _HttpError(408, f"请求体没有在{body_seconds:g}秒内传完", headers=_CLOSE) from None
+            if message["type"] == "http.disconnect":
+                raise _HttpError(400, "请求体没有传完，连接已断开", headers=_CLOSE)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > max_body:
+                raise _HttpError(413, f"请求体超过{max_body}字节", headers=_CLOSE)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def read_report(request: Request) -> Any:
+        body = await read_body(request)
+        try:  # off the event loop, like all work on the data: a large body must not stall other requests
+            data, text, fmt = await run_in_threadpool(parse_text, body, "请求", "json")
         except DataError as e:
             raise _HttpError(400, "JSON 无法解析", e.problems) from None
-        try:
-            return report_from_data(data, "请求", text=text, fmt=fmt, template_dirs=folders)
-        except DataError as e:
-            raise _HttpError(422, "数据有误", e.problems) from None
+        return await in_thread(report_from_data, data, "请求", text=text, fmt=fmt, template_dirs=folders)
 
     async def in_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=seconds + 5)
-        except TimeoutError:
+            return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=seconds + _GRACE)
+        except asyncio.TimeoutError:
             raise _HttpError(504, f"处理超过{seconds:.0f}秒，已停止") from None
         except MissingValuesError as e:
             raise _HttpError(422, "缺少内容（加 draft=true 生成草稿）", e.problems) from None
         except DataError as e:
             raise _HttpError(422, "数据有误", e.problems) from None
+        except LayoutError as e:  # e.g. a fifth heading level
+            raise _HttpError(422, str(e)) from None
         except TemplateError as e:
             raise _HttpError(500, str(e)) from None
         except ConversionError as e:
             raise _HttpError(503, str(e)) from None
+        except EdureportError as e:
+            raise _HttpError(422, str(e)) from None
+
+    async def render_pdf(report: Any, draft: bool) -> tuple[bytes, int]:
+        """The report as PDF: a converter slot is taken before rendering, or 503 at once when all are busy."""
+        if not pdf_slots.acquire(blocking=False):
+            raise _HttpError(503, f"PDF 转换繁忙（同时最多{converters}个），请稍后重试",
+                             headers={"Retry-After": str(PDF_RETRY_AFTER)})
+        handed_over = False
+        try:
+            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits)
+            future = pdf_pool.submit(pdf_bytes, result.data, timeout=pdf_seconds)
+            # the slot is free when LibreOffice has really ended (killed at its timeout), not when we stop waiting
+            future.add_done_callback(lambda _: pdf_slots.release())
+            handed_over = True
+            try:
+                data: bytes = await asyncio.wait_for(asyncio.wrap_future(future), pdf_seconds + _GRACE)
+            except (asyncio.TimeoutError, ConversionTimeout):
+                raise _HttpError(504, f"PDF 转换超过{pdf_seconds:g}秒，已停止") from None
+            except ConversionError as e:
+                raise _HttpError(503, str(e)) from None
+            return data, len(result.findings)
+        finally:
+            if not handed_over:
+                pdf_slots.release()
 
     async def render_endpoint(request: Request) -> Response:
         fmt = request.query_params.get("format", "docx")
         if fmt not in MEDIA:
-            raise _HttpError(400, f"format 只能是 {'、'.join(MEDIA)}")
+            raise _HttpError(400, f"format 只能是 {'、'.join(MEDIA)}", headers=_CLOSE)
         draft = request.query_params.get("draft", "false").lower() in ("1", "true", "yes")
         report = await read_report(request)
         if fmt == "html":
             data = await in_thread(render_html, report, template_dirs=folders, draft=draft, limits=limits)
             findings = 0
+        elif fmt == "pdf":
+            data, findings = await render_pdf(report, draft)
         else:
             result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits)
             data, findings = result.data, len(result.findings)
-            if fmt == "pdf":
-                data = await in_thread(pdf_bytes, data, seconds=seconds)
         return Response(data, media_type=MEDIA[fmt], headers={
             "Content-Disposition": f'attachment; filename="report.{fmt}"', "X-Edureport-Findings": str(findings)})
 
@@ -110,7 +241,7 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
     async def schema_endpoint(request: Request) -> Response:
         scheme = request.query_params.get("scheme")
         try:
-            return JSONResponse(report_schema(scheme, folders))
+            return JSONResponse(await run_in_threadpool(report_schema, scheme, folders))
         except DataError as e:
             raise _HttpError(404 if e.source == "scheme" else 422, "评价方案有误", e.problems) from None
 
@@ -126,8 +257,19 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
                 response: Response = await endpoint(request)
                 return response
             except _HttpError as e:
-                return _error(e.status, e.message, e.problems)
+                return _error(e.status, e.message, e.problems, headers=e.headers)
         return wrapped
+
+    async def http_exception(request: Request, exc: Exception) -> Response:
+        # Starlette's own answers (no such path, method not allowed) as JSON too
+        assert isinstance(exc, HTTPException)
+        messages = {404: f"没有这个地址：{request.url.path}",
+                    405: f"{request.url.path} 不接受 {request.method} 请求"}
+        return _error(exc.status_code, messages.get(exc.status_code, str(exc.detail)), headers=exc.headers)
+
+    async def last_resort(request: Request, exc: Exception) -> Response:
+        # reached only if the guard itself failed; Starlette re-raises afterwards, so the server logs it as well
+        return _internal_error(request.scope, exc)
 
     return Starlette(routes=[
         Route("/render", handle(render_endpoint), methods=["POST"]),
@@ -135,7 +277,8 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         Route("/schema", handle(schema_endpoint), methods=["GET"]),
         Route("/health", handle(health_endpoint), methods=["GET"]),
         Route("/openapi.json", handle(openapi_endpoint), methods=["GET"]),
-    ])
+    ], middleware=[Middleware(_Guard, seconds=whole)],
+        exception_handlers={HTTPException: http_exception, Exception: last_resort})
 
 
 def openapi_document() -> dict[str, Any]:
@@ -160,27 +303,134 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": {"description": "报告文件",
                                       "content": {m: {"schema": {"type": "string", "format": "binary"}}
                                                   for m in MEDIA.values()}},
-                              **{code: error for code in ("400", "413", "415", "422", "500", "503", "504")}}}},
+                              **{code: error for code in ("400", "408", "413", "415", "422", "500", "503", "504")}}}},
             "/check": {"post": {
                 "summary": "检查数据",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": report_ref}}},
                 "responses": {"200": {"description": "检查结果", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"findings": {"type": "array", "items": {"type": "object"}}}}}}},
-                    **{code: error for code in ("400", "413", "415", "422")}}}},
+                    **{code: error for code in ("400", "408", "413", "415", "422", "500", "504")}}}},
             "/schema": {"get": {"summary": "数据格式的 JSON Schema", "responses": {"200": {"description": "JSON Schema"}}}},
             "/health": {"get": {"summary": "健康检查", "responses": {"200": {"description": "ok"}}}},
         },
         "components": {"schemas": {
             "Report": report_schema(),
-            "Error": {"type": "object", "properties": {"error": {"type": "string"},
-                                                       "problems": {"type": "array", "items": problem}}},
+            "Error": {"type": "object", "required": ["error"],
+                      "properties": {"error": {"type": "string"}, "detail": {"type": "string"},
+                                     "problems": {"type": "array", "items": problem}}},
         }},
     }
 
 
-def serve(host: str, port: int, template_dirs: Sequence[str] = ()) -> None:
+def server(host: str, port: int, template_dirs: Sequence[str] = (), *, app: ASGIApp | None = None,
+           header_seconds: float = 10.0, body_seconds: float = 10.0, keep_alive_seconds: int = 5,
+           log_level: str = "info", configure_logging: bool = True) -> uvicorn.Server:
+    """A uvicorn server for the service (``app``, default :func:`create_app` with ``body_seconds``), whose HTTP
+    protocol closes a connection that has not sent a complete request head within ``header_seconds`` (408 when part
+    of one had arrived) and answers malformed HTTP with JSON. The ``edureport`` logger (tracebacks of internal errors)
+    writes where uvicorn's own log does, unless ``configure_logging`` is false (then the process's logging is left
+    as it is: for embedding and tests). Start it with ``.run()``."""
+    import copy
+
     import uvicorn
-    uvicorn.run(create_app(template_dirs=template_dirs), host=host, port=port, log_level="info")
+    from uvicorn.config import LOGGING_CONFIG
+
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["edureport"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config = uvicorn.Config(app if app is not None else create_app(template_dirs=template_dirs,
+                                                                     body_seconds=body_seconds),
+                            host=host, port=port, http=_h11_protocol(header_seconds), lifespan="off",
+                            timeout_keep_alive=keep_alive_seconds, log_level=log_level,
+                            log_config=log_config if configure_logging else None)
+    return uvicorn.Server(config)
 
 
-__all__ = ["create_app", "openapi_document", "serve"]
+class ServiceError(EdureportError):
+    """The service cannot start (the port is taken or not allowed); the command line prints it (exit code 2)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(f"服务错误：{message}")
+
+
+def serve(host: str, port: int, template_dirs: Sequence[str] = ()) -> None:
+    """``edureport serve``: run the service until interrupted."""
+    if not 0 <= port <= 65535:
+        raise ServiceError(f"端口应在 0 到 65535 之间：{port}")
+    try:
+        server(host, port, template_dirs).run()
+    except SystemExit as e:  # uvicorn exits this way when it cannot listen, after logging why
+        if e.code in (None, 0):
+            raise
+        raise ServiceError(f"无法在 {host}:{port} 启动服务：端口已被占用、地址不可用或没有权限（原因见上一行日志）") from None
+
+
+def _json_bytes(payload: dict[str, str]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def _h11_protocol(header_seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol plus a time limit on the request head, and malformed requests answered in JSON."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        _head_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._watch()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._watch()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._watch()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_timer()
+            super().connection_lost(exc)
+
+        def _watch(self) -> None:
+            # The clock runs while the client is to send: a request head (the connection is idle or has part of
+            # one), or the rest of a body nobody will read (the answer is already sent). While the application
+            # reads a body, its own body deadline applies instead.
+            their, ours = self.conn.their_state, self.conn.our_state
+            waiting = their is h11.IDLE or (their is h11.SEND_BODY and ours in (h11.DONE, h11.MUST_CLOSE))
+            if waiting and not self.transport.is_closing():
+                if self._head_timer is None:
+                    self._head_timer = self.loop.call_later(header_seconds, self._timed_out)
+            else:
+                self._stop_timer()
+
+        def _stop_timer(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _timed_out(self) -> None:
+            self._head_timer = None
+            if self.transport.is_closing():
+                return
+            if self.conn.their_state is h11.IDLE and self.conn.trailing_data[0]:  # part of a request head
+                self.logger.info("请求头没有在%g秒内传完，已断开连接", header_seconds)
+                body = _json_bytes({"error": f"请求头没有在{header_seconds:g}秒内传完"})
+                self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+                                     b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
+            self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            body = _json_bytes({"error": "HTTP 请求格式有误", "detail": msg})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                       (b"connection", b"close")]
+            for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"), h11.Data(data=body),
+                          h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event) or b"")
+            self.transport.close()
+
+    return Protocol
+
+
+__all__ = ["ServiceError", "create_app", "openapi_document", "serve", "server"]
