@@ -20,8 +20,7 @@ from .audit import audit_file
 from .batch import Job, Outcome, convert_all, default_workers, output_names, run
 from .checks import Finding
 from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
-from .importer import import_docx, to_yaml
-from .load import loads_report
+from .importer import import_to_yaml
 from .model import Section
 from .profile import load_profile
 from .render import write_atomic
@@ -157,9 +156,7 @@ def _rollover(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     try:
-        result = import_docx(args.docx)
-        text = to_yaml(result, args.docx)
-        report = loads_report(text, args.output)  # what was recovered must load as report data
+        result, text, report = import_to_yaml(args.docx)  # checked once; a problem names the .docx
     except DataError as e:
         print(e, file=sys.stderr)
         return EXIT_INPUT
