@@ -7,25 +7,32 @@ from __future__ import annotations
 import io
 import random
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt, RGBColor, Twips
 
 import edureport
 from edureport import importer
 from edureport.cli import main
+from edureport.formatting import written
 from edureport.importer import ImportResult, import_docx, to_yaml
 
 from .conftest import EXAMPLES, Rendered
+from .pdfpages import need_office
 
 
 def body(path: Path) -> list[tuple[str | None, str]]:
@@ -578,3 +585,386 @@ def test_text_outside_the_body_and_awkward_tables_are_kept_or_listed(tmp_path: P
     result = import_docx(empty)
     assert any("标题" in note for note in result.notes)
     edureport.loads_report(to_yaml(result, str(empty)))
+
+
+# --- files typed the way people type them: 版头, title, addressee, labels, tables, 版记 -------------------------------
+
+def typed(document: docx.document.Document, text: str, *, align: str = "", size: float | None = None,
+          red: bool = False, bold: bool = False, right_indent: int | None = None,
+          numbering: tuple[int, int] | None = None) -> docx.text.paragraph.Paragraph:
+    """A paragraph as a person sets it in Word: alignment, font size in points, red, bold, a right indent in twips,
+    list numbering (numId, ilvl)."""
+    p = document.add_paragraph()
+    r = p.add_run(text)
+    if size:
+        r.font.size = Pt(size)
+    if red:
+        r.font.color.rgb = RGBColor(0xFF, 0, 0)
+    if bold:
+        r.bold = True
+    if align:
+        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    if right_indent is not None:
+        p.paragraph_format.right_indent = Twips(right_indent)
+    if numbering:
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{numbering[1]}"/>'
+                                               f'<w:numId w:val="{numbering[0]}"/></w:numPr>'))
+    return p
+
+
+def chinese_list_numbering(document: docx.document.Document, style: str | None = None) -> int:
+    """Word list numbering drawn 一、（一）1.（1）, optionally linked to a paragraph style; returns its numId."""
+    num_id = numbering_part(document)[1]
+    if style is not None:
+        s = document.styles.add_style(style, 1)  # a paragraph style carrying level 1 of the list
+        s.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/>'
+                                                    f'<w:numId w:val="{num_id}"/></w:numPr>'))
+    return num_id
+
+
+def visible_text(data: dict) -> str:
+    """What the imported data prints (labels aside): text, figure references as the data states them."""
+    report = edureport.loads_report(to_yaml(ImportResult(data, []), "x.docx"))
+    document = edureport.build_document(report)
+    out = []
+    for block in document.blocks:
+        for value in attrs.astuple(block, recurse=False):
+            if isinstance(value, str):
+                out.append(value)
+            elif isinstance(value, tuple):
+                out += [v.text if hasattr(v, "text") else "".join(map(str, v)) if isinstance(v, tuple) else str(v)
+                        for v in value]
+    return re.sub(r"\s+", "", "".join(out))
+
+
+def person_report(path: Path, *, mark: bool = True, number: bool = True, title: bool = True,
+                  addressee: bool = True) -> None:
+    """A report typed in Word: a large red issuer mark, a 发文字号 and a two-line title, all centred; the addressee;
+    headings typed (一、 (一) （二) 1、 ２．), drawn by Word's list numbering (directly and through a style) and run in;
+    a heading standing alone that ends with 。; the signature, then a table, then the 版记 typed as paragraphs."""
+    document = docx.Document()
+    num_id = chinese_list_numbering(document, style="一级标题")
+    if mark:
+        typed(document, "××县人民政府文件", align="center", size=36, red=True)
+    if number:
+        typed(document, "×府文〔2024〕3号", align="center")
+    if title:
+        typed(document, "××县人民政府", align="center", size=22)
+        typed(document, "关于2023年度履行教育职责情况的自评报告", align="center", size=22)
+    if addressee:
+        typed(document, "市政府教育督导室：")
+    typed(document, "按照市政府教育督导室的要求，我县对照评价内容逐项开展自评，现将有关情况报告如下。")
+    typed(document, "一、基本情况")
+    typed(document, "全县共有各级各类学校186所。")
+    typed(document, "(一)坚持党的领导。县委常委会定期研究教育工作。")
+    typed(document, "（二)落实经费保障")
+    typed(document, "1、学前教育")
+    typed(document, "持续扩大普惠性资源。")
+    typed(document, "２．义务教育")
+    typed(document, "（1）控辍保学。建立台账，动态清零。")
+    typed(document, "主要做法", numbering=(num_id, 0))
+    typed(document, "建立联系制度", numbering=(num_id, 1))
+    typed(document, "县级领导联系学校。")
+    p = document.add_paragraph("存在问题", style="一级标题")
+    assert p.text
+    typed(document, "（一）经费投入仍需加大。")
+    typed(document, "部分学校办学条件有待改善。")
+    typed(document, "××县人民政府", align="right")
+    typed(document, "2024年3月1日", align="right")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "指标", (0, 1): "数值", (1, 0): "学校", (1, 1): "186所"}.items():
+        table.cell(row, col).text = text
+    typed(document, "抄送：市教育委员会，市财政局。")
+    typed(document, "××县人民政府办公室\t\t2024年3月1日印发")
+    document.save(str(path))
+
+
+#: the headings of person_report, with their levels, as imported (labels removed, a standing 。 kept)
+PERSON_HEADINGS = [(1, "基本情况"), (2, "坚持党的领导"), (2, "落实经费保障"), (3, "学前教育"), (3, "义务教育"),
+                   (4, "控辍保学"), (1, "主要做法"), (2, "建立联系制度"), (1, "存在问题"), (2, "经费投入仍需加大。")]
+
+
+@pytest.mark.parametrize(("mark", "number"), [(True, True), (True, False), (False, True)])
+def test_issuer_mark_title_and_addressee_are_told_apart(mark: bool, number: bool, tmp_path: Path) -> None:
+    """A large red issuer mark was taken as the title, and the real title and the addressee were pushed into the
+    opening; with a 发文字号 or without, the three are told apart by position, size, colour and punctuation."""
+    path = tmp_path / "person.docx"
+    person_report(path, mark=mark, number=number)
+    result = import_docx(path)
+    data = result.data
+    header = data["header"]
+    assert header["issuer_mark"] == ("××县人民政府文件" if mark else "×府文")
+    if number:
+        assert header["doc_number"] == {"organ": "×府文", "year": 2024, "serial": 3}
+    else:
+        assert "doc_number" not in header
+    assert data["title"] == ["××县人民政府", "关于2023年度履行教育职责情况的自评报告"]
+    assert data["addressee"] == "市政府教育督导室"
+    assert data["opening"] == ["按照市政府教育督导室的要求，我县对照评价内容逐项开展自评，现将有关情况报告如下。"]
+    assert data["year"] == 2023
+    assert flat(data["sections"]) == PERSON_HEADINGS
+    assert data["signature"] == {"issuer": "××县人民政府", "date": "2024-03-01"}
+    assert data["colophon"] == {"printer": "××县人民政府办公室", "print_date": "2024-03-01",
+                                "cc": ["市教育委员会", "市财政局"]}
+    # the table after the signature is kept, at the end of the body, and said so
+    assert data["sections"][-1]["sections"][-1]["tables"] == [{"columns": ["指标", "数值"], "rows": [["学校", "186所"]]}]
+    assert any("署名之后" in note for note in result.notes)
+    # nothing is dropped: every character typed (labels and the 版头 aside) is in the data
+    printed = visible_text(data)
+    for text in ("全县共有各级各类学校186所。", "县委常委会定期研究教育工作。", "持续扩大普惠性资源。", "建立台账，动态清零。",
+                 "县级领导联系学校。", "部分学校办学条件有待改善。", "经费投入仍需加大。"):
+        assert text in printed
+    edureport.render_docx(edureport.loads_report(to_yaml(result, str(path))))
+
+
+@pytest.mark.parametrize("start", ["addressee", "body"])
+def test_a_report_without_a_title_keeps_its_first_paragraph(start: str, tmp_path: Path) -> None:
+    """Without a title the first paragraph (or the addressee) was made the title."""
+    path = tmp_path / "untitled.docx"
+    person_report(path, mark=False, number=False, title=False, addressee=start == "addressee")
+    result = import_docx(path)
+    assert result.data["title"] == "（未找到标题，请填写）"
+    assert any("没有找到标题" in note for note in result.notes)
+    assert result.data.get("addressee") == ("市政府教育督导室" if start == "addressee" else None)
+    assert result.data["opening"][0].startswith("按照市政府教育督导室的要求")
+    assert flat(result.data["sections"]) == PERSON_HEADINGS
+    edureport.loads_report(to_yaml(result, str(path)))
+
+
+def test_a_report_without_an_addressee(tmp_path: Path) -> None:
+    path = tmp_path / "no-addressee.docx"
+    person_report(path, addressee=False)
+    data = import_docx(path).data
+    assert data["title"] == ["××县人民政府", "关于2023年度履行教育职责情况的自评报告"]
+    assert "addressee" not in data
+    assert data["opening"][0].startswith("按照市政府教育督导室的要求")
+    assert flat(data["sections"]) == PERSON_HEADINGS
+
+
+def test_a_title_that_is_not_centred_is_told_from_the_body(tmp_path: Path) -> None:
+    """A title typed flush left is taken when it is set larger or bold, or worded as a title; a body sentence never."""
+    document = docx.Document()
+    typed(document, "××县履行教育职责自评报告", size=22, bold=True)
+    typed(document, "正文第一段，说明情况。")
+    path = tmp_path / "left.docx"
+    document.save(str(path))
+    assert import_docx(path).data["title"] == "××县履行教育职责自评报告"
+
+
+def test_seal_and_table_widths_are_recovered(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+    """A signature laid out for a seal, and a table's column widths, were lost on import."""
+    data = import_docx(rendered["showcase-full-format"].docx).data
+    assert data["signature"]["seal"] is True
+    widths = next(t for a in data["attachments"] for t in a.get("tables", []))["widths"]
+    assert [w / widths[1] for w in widths] == [2, 1, 1, 1]  # the example's [4, 2, 2, 2]
+    assert "seal" not in import_docx(rendered["001-dianjiang-2022"].docx).data["signature"]
+    document = docx.Document()
+    typed(document, "报告", align="center")
+    typed(document, "正文。")
+    typed(document, "××县人民政府", align="right", right_indent=1400)
+    typed(document, "2024年3月1日", align="right", right_indent=1280)  # 4 characters from the right: a seal
+    path = tmp_path / "seal.docx"
+    document.save(str(path))
+    assert import_docx(path).data["signature"] == {"issuer": "××县人民政府", "date": "2024-03-01", "seal": True}
+
+
+# --- the year, the scheme and the figures ---------------------------------------------------------------------------
+
+def typed_values(report: edureport.Report, areas: tuple[str, ...] = ("funding", "equity")) -> dict[tuple, str]:
+    """The catalogue indicators' values typed in a report's areas: this year's value and the stated change."""
+    out: dict[tuple, str] = {}
+    for key, area in (report.areas or {}).items():
+        if key not in areas:
+            continue
+        for name, value in area.indicator_values():
+            for item, figure in (value.items() if isinstance(value, dict) else [(None, value)]):
+                if not isinstance(figure, edureport.Figure):
+                    continue
+                if figure.current is not None:
+                    out[(key, name, item, "current")] = written(figure.current)
+                if figure.stated_change is not None:
+                    out[(key, name, item, "change")] = str(figure.stated_change)
+    return out
+
+
+@pytest.mark.parametrize("name", ["000-anyue-2024", "001-dianjiang-2022", "004-nanan-2024"])
+def test_the_typed_figures_of_the_reference_reports_are_recovered(name: str, rendered: dict[str, Rendered]) -> None:
+    """The funding and equity figures the reference reports type (the catalogue's indicators; their own local
+    figures aside) come back from the rendered .docx with the same value: ≥ 90 % of them."""
+    result, _, report = importer.import_to_yaml(rendered[name].docx)
+    wanted = typed_values(rendered[name].report)
+    got = typed_values(report, tuple(report.areas or ()))
+    got = {k[1:]: v for k, v in got.items()}
+    same = [k for k, v in wanted.items() if got.get(k[1:]) == v]
+    assert len(same) / len(wanted) >= 0.9, f"{name}: {len(same)}/{len(wanted)}; missing {set(wanted) - set(same)}"
+    assert report.year == rendered[name].report.year
+    assert report.scheme == rendered[name].report.scheme
+    recognised = [note for note in result.notes if note.startswith("从正文识别的数字，请核对")]
+    assert len(recognised) >= len(same)  # each figure is listed for a person to check
+
+
+def test_import_then_rollover_moves_last_years_figures(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+    """import → rollover carried nothing forward ('0 项数字移入上年') and listed no stale years."""
+    _, text, report = importer.import_to_yaml(rendered["000-anyue-2024"].docx)
+    assert report.year == 2023
+    rolled, log = edureport.rollover_text(text, 2024)
+    moved = dict(log.moved)
+    assert moved["areas.funding.budget_funds.current"] == "areas.funding.budget_funds.previous"
+    assert {"areas.funding.public_funds_paid", "areas.funding.supervision_budget", "areas.funding.vocational_funds",
+            "areas.equity.aid"} <= set(moved)
+    assert "areas.funding.budget_funds.stated_change" in log.cleared
+    assert log.stale_years  # text still naming 2023 is listed
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(edureport.render_docx(edureport.loads_report(rolled), draft=True))
+    shown = "".join(text for _, text in body(draft))
+    assert "上年为142689万元" in shown  # last year's number carried forward, this year's to fill
+
+
+def figures_report(path: Path) -> None:
+    """A report typed the way 重庆 reports are, citing its scheme: its figures in sentences."""
+    document = docx.Document()
+    typed(document, "××县人民政府", align="center")
+    typed(document, "关于2023年度履行教育职责情况的自评报告", align="center")
+    typed(document, "市政府教育督导室：")
+    typed(document, "根据《重庆市人民政府教育督导委员会关于印发2022年对区县人民政府履行教育职责评价方案的通知》"
+                    "（渝府教督发〔2022〕5号）要求，现将自评情况报告如下。")
+    typed(document, "一、自查基本情况")
+    typed(document, "县政府高度重视，组织各部门逐项自查。")
+    typed(document, "二、主要做法及成效")
+    typed(document, "（一）坚持教育优先发展。2023年，一般公共预算教育经费142689万元，比上年增长1.45%；各学段生均一般"
+                    "公共预算教育支出比上年均有增长，其中，小学12000元，同比增长5.91%；初中14000元，同比增长4.18%。")
+    typed(document, "（二）促进教育公平。普惠性幼儿园覆盖率达88.11%，公办幼儿园占比达56.57%；校际综合差异系数小学、"
+                    "初中分别为0.53、0.47。全县抽检学生近视率48.52%，比上年下降0.65个百分点。共发放资助金6100余万元，"
+                    "惠及学生8.2万余人次。普惠性幼儿园覆盖率达95.08%。")
+    typed(document, "三、存在主要问题")
+    typed(document, "（一）经费保障仍需加大。部分学校经费紧张。")
+    typed(document, "四、下一步工作打算")
+    typed(document, "（一）加大投入。确保两个只增不减。")
+    typed(document, "××县人民政府", align="right")
+    typed(document, "2024年3月1日", align="right")
+    document.save(str(path))
+
+
+def test_figures_stated_in_sentences_become_data_and_references(tmp_path: Path) -> None:
+    path = tmp_path / "figures.docx"
+    figures_report(path)
+    result, _, report = importer.import_to_yaml(path)
+    data = result.data
+    assert (data["scheme"], data["year"]) == ("chongqing-2022", 2023)
+    funding, equity = data["areas"]["funding"], data["areas"]["equity"]
+    assert funding["budget_funds"] == {"current": 142689, "stated_change": Decimal("1.45")}
+    assert funding["per_student_expenditure"] == {"小学": {"current": 12000, "stated_change": Decimal("5.91")},
+                                                  "初中": {"current": 14000, "stated_change": Decimal("4.18")}}
+    assert funding["title"] == "坚持教育优先发展"  # the report's own heading; the scheme's is 保障教育优先发展
+    assert "title" not in equity  # the scheme's heading
+    assert equity["inclusive_kindergarten_coverage"] == Decimal("88.11")  # the first of two values; the other stays
+    assert equity["disparity"] == {"小学": Decimal("0.53"), "初中": Decimal("0.47")}
+    assert (equity["aid"], equity["aid_recipients"]) == ("6100余", "8.2万余")
+    assert funding["paragraphs"][0][:4] == ["2023年，一般公共预算教育经费", {"figure": "funding.budget_funds"},
+                                            "，比上年增长", {"figure": "funding.budget_funds", "show": "rate"}]
+    # the parts of the report the scheme names became its parts (problems become next year's rectification items)
+    assert data["areas"]["profile"] == {"paragraphs": ["县政府高度重视，组织各部门逐项自查。"]}
+    assert data["areas"]["problems"]["measures"][0]["title"] == "经费保障仍需加大"
+    assert "sections" not in data
+    # the re-rendered text is the text imported, word for word
+    again = tmp_path / "again.docx"
+    again.write_bytes(edureport.render_docx(report))
+    assert "".join(t for _, t in body(again)) == "".join(t for _, t in body(path))
+    # each figure is listed for review; what could not be placed (近视率: 教育生态 has no part here) or was stated
+    # twice with different values stays text, and is said so
+    assert any("142689万元" in note and "funding.budget_funds" in note for note in result.notes)
+    assert any("近视率" in note and "仍保留为文字" in note for note in result.notes)
+    assert any("95.08%" in note and "不同的数字" in note for note in result.notes)
+    assert "近视率48.52%，比上年下降0.65个百分点" in str(equity["paragraphs"])
+    assert "普惠性幼儿园覆盖率达95.08%" in str(equity["paragraphs"])
+
+
+def test_figures_that_do_not_fit_the_scheme_stay_text_and_are_listed(tmp_path: Path) -> None:
+    """A report whose parts are not the scheme's keeps its numbers as text; a note lists what was recognised."""
+    document = docx.Document()
+    typed(document, "××县2023年履行教育职责自评报告", align="center")
+    typed(document, "一、经费情况")
+    typed(document, "2023年，一般公共预算教育经费142689万元，比上年增长1.45%。")
+    path = tmp_path / "mismatch.docx"
+    document.save(str(path))
+    result = import_docx(path)
+    assert "areas" not in result.data and result.data["year"] == 2023
+    assert result.data["sections"][0]["paragraphs"] == ["2023年，一般公共预算教育经费142689万元，比上年增长1.45%。"]
+    assert any("一般公共预算教育经费142689万元" in note and "仍保留为文字" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("data", "year"), [
+    ({"title": "某县关于2021年以来履行教育职责自查自评的报告"}, 2021),
+    ({"title": ["某县人民政府", "2023年度履行教育职责自评报告"]}, 2023),
+    ({"title": "报告", "opening": ["根据《关于开展2024年对县（区）人民政府履行教育职责评价工作的通知》要求"]}, 2023),
+    ({"title": "报告", "header": {"issuer_mark": "某县", "doc_number": {"organ": "某府", "year": 2025}}}, 2024),
+    ({"title": "报告", "signature": {"date": "2022-05-06"}}, 2021),
+    ({"title": "报告"}, None),
+])
+def test_the_evaluation_year_is_read_from_the_title_the_opening_or_the_dates(data: dict, year: int | None) -> None:
+    assert importer._evaluation_year(data)[0] == year
+
+
+# --- files re-saved by LibreOffice ------------------------------------------------------------------------------------
+
+def libreoffice_resave(sources: list[Path], outdir: Path) -> list[Path]:
+    """The files opened and saved again as .docx by LibreOffice (with a private user profile)."""
+    need_office()
+    outdir.mkdir(parents=True, exist_ok=True)
+    office = shutil.which("soffice") or "soffice"
+    with tempfile.TemporaryDirectory(prefix="edureport-office-") as profile:
+        subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), *map(str, sources)],
+                       capture_output=True, timeout=300, check=True)
+    saved = [outdir / source.name for source in sources]
+    assert all(p.exists() for p in saved), [p.name for p in saved if not p.exists()]
+    return saved
+
+
+@pytest.mark.rendering
+def test_files_resaved_by_libreoffice_import_alike(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+    """After a LibreOffice re-save, import said '版记无法识别' and dropped 抄送: every example (and a typed report)
+    re-saved imports with the same heading levels, 版头, signature, every 版记 part and the same figures."""
+    person = tmp_path / "person.docx"
+    person_report(person)
+    sources = [rendered[p.stem].docx for p in EXAMPLES] + [person]
+    for original, saved in zip(sources, libreoffice_resave(sources, tmp_path / "resaved"), strict=True):
+        before, after = import_docx(original), import_docx(saved)
+        name = original.stem
+        for key in ("header", "title", "addressee", "signature", "colophon", "note", "year", "scheme", "areas"):
+            assert after.data.get(key) == before.data.get(key), (name, key)
+        assert flat(after.data.get("sections", [])) == flat(before.data.get("sections", [])), name
+        assert not any("版记无法识别" in note for note in after.notes), name
+        if name in rendered:
+            example = rendered[name].report
+            if example.colophon is not None:
+                colophon = after.data["colophon"]
+                assert (colophon["printer"], colophon.get("cc", []), colophon["print_date"]) == (
+                    example.colophon.printer, list(example.colophon.cc), example.colophon.print_date.isoformat())
+            # and it renders back to the text and heading levels of the example
+            again = tmp_path / f"{name}-again.docx"
+            again.write_bytes(edureport.render_docx(edureport.loads_report(to_yaml(after, str(saved)))))
+            assert body(again) == body(original), name
+
+
+FRAMED = ('<w:p><w:pPr><w:framePr w:w="8844" w:hAnchor="text" w:vAnchor="page" w:y="15000"/></w:pPr>'
+          f'{run("抄送：市教育局，市财政局。")}</w:p>'
+          '<w:p><w:pPr><w:framePr w:w="8844" w:hAnchor="text" w:vAnchor="page" w:y="15400"/></w:pPr>'
+          '<w:r><w:t>某县人民政府办公室</w:t><w:tab/><w:t>2024年6月6日印发</w:t></w:r></w:p>')
+VML_BOX = ('<w:p><w:r><w:pict><v:rect style="position:absolute"><v:textbox><w:txbxContent>'
+           f'<w:p>{run("抄送：市教育局，市财政局。")}</w:p>'
+           '<w:p><w:r><w:t>某县人民政府办公室</w:t><w:tab/><w:t>2024年6月6日印发</w:t></w:r></w:p>'
+           '</w:txbxContent></v:textbox></v:rect></w:pict></w:r></w:p>')
+
+
+@pytest.mark.parametrize("colophon", [FRAMED, VML_BOX], ids=["frame", "vml-text-box"])
+def test_a_colophon_moved_into_a_frame_or_a_vml_text_box_is_read(colophon: str, tmp_path: Path) -> None:
+    """LibreOffice rewrites the 版记's DrawingML text box as a frame or a VML text box: its text is found there."""
+    path = tmp_path / "colophon.docx"
+    word_document(path, [f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{run("报告")}</w:p>',
+                         f"<w:p>{run('一、总体情况')}</w:p>", f"<w:p>{run('正文。')}</w:p>",
+                         right("某某县人民政府"), right("2024年6月5日"), colophon])
+    result = import_docx(path)
+    assert result.data["colophon"] == {"printer": "某县人民政府办公室", "print_date": "2024-06-06",
+                                       "cc": ["市教育局", "市财政局"]}
+    assert not any("版记" in note for note in result.notes)

@@ -18,6 +18,7 @@ refuses; what is returned always loads as report data, or a DataError naming the
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import itertools
@@ -27,9 +28,11 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
+import attrs
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -37,12 +40,16 @@ from lxml import etree
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from . import formatting, resources
 from .errors import DataError, Problem
 from .numbering import numeral_value
+from .quantities import Change, Value, number_words
 from .sandbox import Limits
 
 if TYPE_CHECKING:
+    from .catalogue import Indicator
     from .model import Report
+    from .schemes import Scheme
 
 # --- bounds on the input package ----------------------------------------------------------------------------------
 # Checked from the zip's central directory before any part is inflated, so a zip bomb costs no memory. Parts are
@@ -88,7 +95,9 @@ _LABELS: list[tuple[int, re.Pattern[str]]] = [
     (4, re.compile(r"^\s*[（(]\s*(\d+)\s*[）)]\s*")),
 ]
 # a 发文字号 line: a short organ code, the year in brackets (any of the usual wrong ones too), the serial
-_DOC_NUMBER = re.compile(r"^\s*([\u4e00-\u9fff]{1,12})\s*[〔\[【（(](\d{4})[〕\]】）)]\s*第?0*(\d+)\s*号")
+_DOC_NUMBER = re.compile(r"^\s*([^\s\d〔\[【（(〕\]】）)，。：；]{1,12}?)\s*[〔\[【（(](\d{4})[〕\]】）)]\s*第?0*(\d+)\s*号")
+_HEAD_LINE = re.compile(r"^(?:[0-9]{6}|.*★.*|(?:绝密|机密|秘密).*|特急|加急)$")  # 份号, 密级, 紧急程度
+_TITLE_WORDS = re.compile(r"报告|关于.{2,}(?:情况|工作)|自评|自查")
 _SIGNER = re.compile(r"签发人\s*[：:]?\s*(\S.*)$")
 _AMBIGUOUS = re.compile(r"^\s*\d+\s*、")  # "1、": level 1 written wrongly, or level 3 written wrongly
 _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -151,6 +160,7 @@ class _Item:
     p: Any = None  # the w:p element the line comes from (alignment, style, list numbering), None for WordArt
     first: bool = True  # the first line of its paragraph: the one Word's list label stands before
     rows: list[list[str]] = field(default_factory=list)
+    grid: list[int] = field(default_factory=list)  # a table's column widths (twips), from w:tblGrid
     tabs: int = 0  # tabs inside the text, now spaces
 
     def lines(self) -> list[str]:
@@ -216,18 +226,27 @@ class _Numbering:
                 if level:
                     self.levels[(str(num.get(_W + "numId")), str(lvl.get(_W + "ilvl")))] = level
 
-    def level(self, p: Any) -> int | None:
+    def level(self, p: Any, styles: _Styles) -> int | None:
+        """The heading level of the label Word draws before paragraph ``p`` (its own list numbering, or its
+        style's), None when it has none or its numbering is not a heading numbering."""
         num = p.find(f"{_W}pPr/{_W}numPr")
         num_id = num.find(_W + "numId") if num is not None else None
-        if num is None or num_id is None:
-            return None
-        ilvl = num.find(_W + "ilvl")
-        key = (str(num_id.get(W_VAL)), str(ilvl.get(W_VAL)) if ilvl is not None else "0")
-        return self.levels.get(key)
+        if num_id is not None:
+            ilvl = num.find(_W + "ilvl")
+            key = (str(num_id.get(W_VAL)), str(ilvl.get(W_VAL)) if ilvl is not None else "0")
+        else:
+            inherited = styles.numbering(p)
+            if inherited is None:
+                return None
+            ilvl = num.find(_W + "ilvl") if num is not None else None
+            key = (inherited[0], str(ilvl.get(W_VAL)) if ilvl is not None else inherited[1])
+        return None if key[0] == "0" else self.levels.get(key)  # numId 0: numbering switched off
 
 
 def _level_of_format(fmt: str, text: str) -> int | None:
-    chinese = fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting")
+    chinese = fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
+                      "ideographLegalTraditional", "taiwaneseCounting", "taiwaneseCountingThousand",
+                      "japaneseCounting", "koreanCounting")
     bracketed = text.startswith(("（", "("))
     if chinese:
         return 2 if bracketed else 1
@@ -237,9 +256,10 @@ def _level_of_format(fmt: str, text: str) -> int | None:
 
 
 class _Reader:
-    def __init__(self, document: DocxDocument, body: Any) -> None:
+    def __init__(self, document: DocxDocument, body: Any, template_dirs: resources.TemplateDirs = ()) -> None:
         self.document = document
         self.body = body
+        self.template_dirs = template_dirs
         self.numbering = _Numbering(_related_xml(document, RT.NUMBERING))
         self.styles = _Styles(_related_xml(document, RT.STYLES))
         self.notes: list[str] = []
@@ -253,6 +273,8 @@ class _Reader:
         self.nested_tables = 0
         self.colophon_lines: list[str] = []  # from text boxes (as edureport writes it) or the last paragraphs
         self.tabs = 0  # tabs inside the imported text, now spaces
+        self._props: dict[int, tuple[int, bool, bool]] = {}  # id(w:p) → size, red, bold
+        self.body_size_twips = 320  # a character of the body text (三号, 16 pt), until body_size() measures it
 
     # --- reading the XML --------------------------------------------------------------------------------------
 
@@ -266,7 +288,9 @@ class _Reader:
             elif tag == W_TBL:
                 rows = self.table_rows(child)
                 if any(cell.strip() for row in rows for cell in row):
-                    items.append(_Item("table", rows=rows))
+                    grid = [int(w) if (w := str(col.get(_W + "w", ""))).isdigit() else 0
+                            for col in child.findall(f"{_W}tblGrid/{_W}gridCol")]
+                    items.append(_Item("table", rows=rows, grid=grid))
             elif tag == _W + "sdt":
                 if _is_toc(child):
                     self.toc += [line for item in self._collect(child) for line in item.lines()]
@@ -378,7 +402,7 @@ class _Reader:
     def classify(self, item: _Item) -> tuple[int, int, str] | None:
         """(level, number, text without label) for a heading line, else None."""
         text = item.text
-        word_level = self.numbering.level(item.p) if item.first and item.p is not None else None
+        word_level = self.numbering.level(item.p, self.styles) if item.first and item.p is not None else None
         if word_level is not None:  # Word draws the label; the text has none
             return word_level, 0, text.strip()
         for level, pattern in _LABELS:
@@ -394,8 +418,8 @@ class _Reader:
 
     def outline_level(self, p: Any) -> int | None:
         node = p.find(f"{_W}pPr/{_W}outlineLvl")
-        value = node.get(W_VAL) if node is not None else None
-        if value is not None and value.isdigit():
+        value = _int_value(node, None) if node is not None else self.styles.outline(p)
+        if value is not None:
             level = int(value) + 1
             return level if 1 <= level <= 4 else None
         m = _HEADING_STYLE.search(self.styles.name(p))
@@ -419,6 +443,13 @@ class _Reader:
         self._attachments(tail, data)
         self._colophon(data)
         self._summary()
+        try:
+            data = _recover(data, self.notes, self.template_dirs)
+        except Exception as e:  # recovering figures is a bonus: the text is imported without it
+            self.notes.append(f"识别年度和数字时出错（{type(e).__name__}），数字仍保留为文字")
+        order = ("scheme", "year", "header", "title", "addressee", "opening", "areas", "sections", "attachments",
+                 "signature", "note", "colophon")
+        data = {key: data[key] for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order))}
         return ImportResult(data, [_one_line(note) for note in self.notes])
 
     def _summary(self) -> None:
@@ -447,28 +478,22 @@ class _Reader:
     # --- 版头 ---------------------------------------------------------------------------------------------------
 
     def _header(self, items: list[_Item], data: dict[str, Any]) -> int:
-        """Lines before the 发文字号: 份号, 密级, 紧急程度, the issuer mark."""
+        """The 版头: lines before the 发文字号 (份号, 密级, 紧急程度, the issuer mark), or, in a file without a
+        发文字号, an issuer mark told from the title by its size, colour or wording (××县人民政府文件)."""
         for j, item in enumerate(items[:8]):
             text = item.text
             m = _DOC_NUMBER.match(text) if item.kind == "p" else None
             if m is None or len(text.split("签发人")[0].strip()) > 24 or not 1949 <= int(m.group(2)) <= 2200:
                 continue
+            if any(it.kind != "p" or self._is_addressee(it.text) for it in items[:j]):
+                break  # a 文号 cited after the title or the addressee is not the 版头's
             self.tabs -= item.tabs  # a tab before 签发人 is layout; the line is read into fields
-            header: dict[str, Any] = {}
-            marks = []
-            for line in (line.strip() for before in items[:j] for line in before.lines()):
-                if re.fullmatch(r"[0-9]{6}", line):
-                    header["copy_number"] = line
-                elif "★" in line or line.startswith(("绝密", "机密", "秘密")):
-                    header["secrecy"] = line
-                elif line in ("特急", "加急"):
-                    header["urgency"] = line
-                else:
-                    marks.append(line)
+            header = self._header_lines(items[:j])
+            organ = m.group(1).strip()
             serial = int(m.group(3))
-            header = {"issuer_mark": "".join(marks) or m.group(1), **header,
-                      "doc_number": {"organ": m.group(1), "year": int(m.group(2)), **({"serial": serial} if serial
-                                                                                       else {})}}
+            header = {"issuer_mark": header.pop("issuer_mark", "") or organ, **header,
+                      "doc_number": {"organ": organ, "year": int(m.group(2)), **({"serial": serial} if serial
+                                                                                 else {})}}
             if not serial:
                 self.notes.append(f"发文字号的顺序号为0，已留空：{text.strip()}")
             rest = text[m.end():]
@@ -480,29 +505,142 @@ class _Reader:
                 self.notes.append(f"发文字号一行中的其余文字未导入：{rest.strip()}")
             data["header"] = header
             return j + 1
+        # no 发文字号: an issuer mark stands above the title (a line of 份号, 密级 or 紧急程度 may stand above it)
+        for j, item in enumerate(items[:4]):
+            if item.kind != "p":
+                break
+            title = next((after for after in items[j + 1:j + 3] if self._could_be_title(after)), None)
+            if title is not None and self._is_mark(item, title):
+                header = self._header_lines(items[:j + 1])
+                if "issuer_mark" in header:
+                    data["header"] = header
+                    return j + 1
+                break
+            if not _HEAD_LINE.match(item.text.strip()):
+                break
         return 0
 
+    def _header_lines(self, items: list[_Item]) -> dict[str, Any]:
+        """份号, 密级, 紧急程度 and the issuer mark from the lines of the 版头."""
+        header: dict[str, Any] = {}
+        marks = []
+        for line in (line.strip() for before in items for line in before.lines()):
+            if re.fullmatch(r"[0-9]{6}", line):
+                header["copy_number"] = line
+            elif "★" in line or line.startswith(("绝密", "机密", "秘密")):
+                header["secrecy"] = line
+            elif line in ("特急", "加急"):
+                header["urgency"] = line
+            else:
+                marks.append(line)
+        if marks:
+            header = {"issuer_mark": "".join(marks), **header}
+        return header
+
+    def _is_mark(self, item: _Item, title: _Item) -> bool:
+        """An issuer mark (发文机关标志) above ``title``: a short line without punctuation, printed red, ending with
+        文件, or set clearly larger than the title."""
+        text = item.text.strip()
+        if item.kind != "p" or not text or len(text) > 30 or re.search("[，。：；:;,、]", text) or _parse_date(text):
+            return False
+        if any(p.match(text) for _, p in _LABELS):
+            return False
+        size = self.size(item)
+        return (self.red(item) or (size >= 52 and size >= self.size(title) + 8)
+                or (text.endswith("文件") and (self.alignment(item) == "center" or size >= 40)))
+
+    def _could_be_title(self, item: _Item) -> bool:
+        text = item.text.strip()
+        return (item.kind == "p" and not self._is_addressee(text) and not _parse_date(text)
+                and (self.alignment(item) == "center" or bool(_TITLE_WORDS.search(text))))
+
     def _title(self, items: list[_Item], i: int, data: dict[str, Any]) -> int:
+        """The title: centred lines (or a first line set larger, in bold, or worded as a title) before the addressee
+        and the body. A report without one gets a placeholder; its first paragraph is never taken for it."""
         lines: list[str] = []
+        body_size = self.body_size(items)
         while i < len(items) and items[i].kind == "p":
-            centred = self.alignment(items[i]) == "center"
-            if not centred and lines:
+            item = items[i]
+            text = item.text.strip()
+            centred = self.alignment(item) == "center"
+            if self._is_addressee(text) or _parse_date(text) or _ATTACHMENT_LABEL.match(text):
                 break
-            lines.append(items[i].text.strip())
+            if lines and not centred:
+                break
+            if not lines and not centred:
+                labelled = any(p.match(text) for _, p in _LABELS) or (
+                    item.p is not None and self.numbering.level(item.p, self.styles) is not None)
+                prominent = self.size(item) >= body_size + 4 or self.bold(item)
+                worded = bool(_TITLE_WORDS.search(text))
+                if labelled or len(text) > 60 or re.search("[。；]", text[:-1]) or text.endswith(("。", "；")) \
+                        or not (prominent or worded) or "，" in text:
+                    break
+                lines.append(text)
+                i += 1
+                break  # a title that is not centred: its first line only
+            lines.append(text)
             i += 1
-            if not centred:  # a title that is not centred: the first line, as it is
-                break
         if lines:
             data["title"] = lines if len(lines) > 1 else lines[0]
         else:
             data["title"] = "（未找到标题，请填写）"
             self.notes.append("没有找到标题，已填入占位文字，请改为报告标题")
-        if i < len(items) and items[i].kind == "p":
-            text = items[i].text.strip()
-            if text.endswith(("：", ":")) and len(text) <= 40 and not any(p.match(text) for _, p in _LABELS):
-                data["addressee"] = text.rstrip("：:")
-                i += 1
+        if i < len(items) and items[i].kind == "p" and self._is_addressee(items[i].text):
+            data["addressee"] = items[i].text.strip().rstrip("：:").strip()
+            i += 1
         return i
+
+    @staticmethod
+    def _is_addressee(text: str) -> bool:
+        """主送机关: a short line ending with a colon, no sentence punctuation, no heading label."""
+        text = text.strip()
+        return (text.endswith(("：", ":")) and 1 < len(text) <= 40 and not re.search("[，。；,;]", text)
+                and "如下" not in text and not any(p.match(text) for _, p in _LABELS)
+                and not _ATTACHMENT_NOTE.match(text))
+
+    # --- how a line is set: size, colour, weight -------------------------------------------------------------
+
+    def _runs_props(self, item: _Item) -> tuple[int, bool, bool]:
+        """(largest font size in half-points, any text red, all text bold) of a line's paragraph."""
+        key = id(item.p)
+        cached = self._props.get(key)
+        if cached is not None:
+            return cached
+        p = item.p
+        size, red, bold, runs = 0, False, True, 0
+        base_size, base_color, base_bold = self.styles.size(p), self.styles.color(p), self.styles.bold(p)
+        for r in p.iter(W_R):
+            if not "".join(t.text or "" for t in r.iter(W_T)).strip():
+                continue
+            runs += 1
+            rpr = r.find(_W + "rPr")
+            size = max(size, _int_value(rpr.find(_W + "sz") if rpr is not None else None) or base_size)
+            red = red or _red(_color(rpr) or base_color)
+            b = rpr.find(_W + "b") if rpr is not None else None
+            bold = bold and (_flag(b) if b is not None else base_bold)
+        result = (size or base_size, red, bold and runs > 0)
+        self._props[key] = result
+        return result
+
+    def size(self, item: _Item) -> int:
+        return self._runs_props(item)[0] if item.p is not None else 0
+
+    def red(self, item: _Item) -> bool:
+        return self._runs_props(item)[1] if item.p is not None else False
+
+    def bold(self, item: _Item) -> bool:
+        return self._runs_props(item)[2] if item.p is not None else False
+
+    def body_size(self, items: list[_Item]) -> int:
+        """The size most of the text is set in (half-points); also kept as the width of a character in twips."""
+        weights: dict[int, int] = {}
+        for item in items:
+            if item.kind == "p" and item.p is not None:
+                size = self.size(item)
+                weights[size] = weights.get(size, 0) + len(item.text)
+        size = max(weights, key=lambda k: weights[k]) if weights else 32
+        self.body_size_twips = size * 10
+        return size
 
     # --- 附件说明, 署名, 附注, 附件, 版记 ---------------------------------------------------------------------
 
@@ -527,6 +665,8 @@ class _Reader:
             if date_at > start and items[date_at - 1].kind == "p" and self._is_signature_line(items[date_at - 1]):
                 signature = {"issuer": items[date_at - 1].text.strip(), **signature}
                 end = date_at - 1
+            if self._sealed(items[max(start, end - 1):date_at + 1]):
+                signature["seal"] = True
             data["signature"] = signature
             for k in range(date_at + 1, attachment_at):
                 note = _NOTE.match(items[k].text) if items[k].kind == "p" else None
@@ -553,6 +693,23 @@ class _Reader:
             k -= 1
         return end, stray, items[attachment_at:]
 
+    def _sealed(self, signature: list[_Item]) -> bool:
+        """Laid out for a seal (GB/T 9704 7.3.5.1): the date set right with about 4 characters to spare (without a
+        seal it is 2), or a picture of the seal in the signature."""
+        date = signature[-1].p
+        if date is None:
+            return False
+        ind = date.find(f"{_W}pPr/{_W}ind")
+        right = next((int(v) for v in (ind.get(_W + "right"), ind.get(_W + "end")) if v and v.isdigit()), 0) \
+            if ind is not None else 0
+        chars = ind.get(_W + "rightChars") or ind.get(_W + "endChars") if ind is not None else None
+        if chars and chars.isdigit():
+            right = max(right, int(chars) * self.body_size_twips // 100)
+        if self.alignment(signature[-1]) in ("right", "end") and right >= 3 * self.body_size_twips:
+            return True
+        pictures = ("{http://schemas.openxmlformats.org/drawingml/2006/picture}pic", _V + "imagedata")
+        return any(item.p is not None and next(item.p.iter(*pictures), None) is not None for item in signature)
+
     def _is_signature_line(self, item: _Item) -> bool:
         text = item.text.strip()
         right = self.alignment(item) in ("right", "end", "center")
@@ -570,7 +727,7 @@ class _Reader:
                 continue
             current = attachments[-1]  # the tail starts with a label
             if item.kind == "table" and len(item.rows) > 1:
-                current["tables"].append({"columns": item.rows[0], "rows": item.rows[1:]})
+                current["tables"].append(_table_data(item))
             elif item.kind == "table":  # a table needs a header and a row: one row is kept as a paragraph
                 self.notes.append(f"只有一行的表格已转为段落，请核对：{item.lines()[0][:_SHOWN]}")
                 current["paragraphs"] += [line for line in (_row_text(row) for row in item.rows) if line]
@@ -637,7 +794,7 @@ class _Reader:
 
     def _table(self, item: _Item, opening: list[str], stack: list[Node]) -> None:
         if stack and len(item.rows) > 1:  # a table of a part of the body
-            stack[-1].tables.append({"columns": item.rows[0], "rows": item.rows[1:]})
+            stack[-1].tables.append(_table_data(item))
             return
         if stack:  # a table needs a header and a row
             self.notes.append(f"只有一行的表格已转为段落，请核对：{item.lines()[0][:_SHOWN]}")
@@ -668,34 +825,130 @@ class _Reader:
         stack.append(node)
 
 
+@dataclass
+class _Style:
+    """What the importer reads of a paragraph style, its own values (``based_on`` is followed by :class:`_Styles`)."""
+
+    name: str = ""
+    alignment: str = ""
+    size: int = 0  # font size in half-points, 0 when the style does not set it
+    color: str = ""
+    bold: bool | None = None
+    numbering: tuple[str, str] | None = None  # (numId, ilvl) of list numbering the style carries
+    outline: int | None = None
+    based_on: str | None = None
+
+
 class _Styles:
-    """Paragraph styles by id: name and own alignment (read once; python-docx looks a style up by XPath each time)."""
+    """Paragraph styles by id (read once; python-docx looks a style up by XPath each time), with the document's
+    default font size, and the values a style inherits from the styles it is based on."""
 
     def __init__(self, root: Any) -> None:
-        self.styles: dict[str | None, tuple[str, str]] = {}
-        default: tuple[str, str] = ("", "")
+        self.styles: dict[str, _Style] = {}
+        self.default_id: str | None = None
+        size = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}sz") if root is not None else None
+        self.default_size = _int_value(size) or 21  # Word's default: 五号 (10.5 pt)
         for style in root.findall(_W + "style") if root is not None else []:
-            if style.get(_W + "type", "paragraph") != "paragraph":
+            if style.get(_W + "type", "paragraph") != "paragraph" or style.get(_W + "styleId") is None:
                 continue
+            sid = str(style.get(_W + "styleId"))
             name = style.find(_W + "name")
             jc = style.find(f"{_W}pPr/{_W}jc")
-            info = (str(name.get(W_VAL, "")) if name is not None else "", str(jc.get(W_VAL, "")) if jc is not None
-                    else "")
-            if style.get(_W + "styleId") is not None:
-                self.styles.setdefault(style.get(_W + "styleId"), info)
-            if style.get(_W + "default") in ("1", "true", "on"):
-                default = info
-        self.default = default
+            num = style.find(f"{_W}pPr/{_W}numPr")
+            num_id = num.find(_W + "numId") if num is not None else None
+            ilvl = num.find(_W + "ilvl") if num is not None else None
+            outline = _int_value(style.find(f"{_W}pPr/{_W}outlineLvl"), None)
+            based = style.find(_W + "basedOn")
+            rpr = style.find(_W + "rPr")
+            self.styles.setdefault(sid, _Style(
+                name=str(name.get(W_VAL, "")) if name is not None else "",
+                alignment=str(jc.get(W_VAL, "")) if jc is not None else "",
+                size=_int_value(rpr.find(_W + "sz") if rpr is not None else None),
+                color=_color(rpr),
+                bold=_flag(rpr.find(_W + "b")) if rpr is not None and rpr.find(_W + "b") is not None else None,
+                numbering=(str(num_id.get(W_VAL)), str(ilvl.get(W_VAL)) if ilvl is not None else "0")
+                if num_id is not None else None,
+                outline=outline,
+                based_on=str(based.get(W_VAL)) if based is not None else None))
+            if style.get(_W + "default") in ("1", "true", "on") and self.default_id is None:
+                self.default_id = sid
 
-    def _of(self, p: Any) -> tuple[str, str]:
-        ref = p.find(f"{_W}pPr/{_W}pStyle")
-        return self.styles.get(ref.get(W_VAL) if ref is not None else None, self.default)
+    def _chain(self, p: Any) -> Iterator[_Style]:
+        """The paragraph's style, then the styles it is based on (at most 20: a loop in basedOn ends there)."""
+        ref = p.find(f"{_W}pPr/{_W}pStyle") if p is not None else None
+        sid = str(ref.get(W_VAL)) if ref is not None else None
+        if sid not in self.styles:
+            sid = self.default_id
+        for _ in range(20):
+            style = self.styles.get(sid) if sid is not None else None
+            if style is None:
+                return
+            yield style
+            sid = style.based_on
 
     def name(self, p: Any) -> str:
-        return self._of(p)[0]
+        return next(self._chain(p), _Style()).name
 
     def alignment(self, p: Any) -> str:
-        return self._of(p)[1]
+        return next((s.alignment for s in self._chain(p) if s.alignment), "")
+
+    def size(self, p: Any) -> int:
+        return next((s.size for s in self._chain(p) if s.size), self.default_size)
+
+    def color(self, p: Any) -> str:
+        return next((s.color for s in self._chain(p) if s.color), "")
+
+    def bold(self, p: Any) -> bool:
+        return next((s.bold for s in self._chain(p) if s.bold is not None), False)
+
+    def numbering(self, p: Any) -> tuple[str, str] | None:
+        return next((s.numbering for s in self._chain(p) if s.numbering is not None), None)
+
+    def outline(self, p: Any) -> int | None:
+        return next((s.outline for s in self._chain(p) if s.outline is not None), None)
+
+
+def _int_value(node: Any, default: Any = 0) -> Any:
+    """The integer w:val of a property element (w:sz, w:outlineLvl), or ``default``."""
+    value = str(node.get(W_VAL, "")) if node is not None else ""
+    return int(value) if value.isdigit() else default
+
+
+def _color(rpr: Any) -> str:
+    color = rpr.find(_W + "color") if rpr is not None else None
+    value = str(color.get(W_VAL, "")).upper() if color is not None else ""
+    return "" if value in ("", "AUTO") else value
+
+
+def _red(color: str) -> bool:
+    """A red as issuer marks are printed (FF0000, C00000, E60012 …): much more red than green or blue."""
+    if not re.fullmatch(r"[0-9A-F]{6}", color):
+        return False
+    r, g, b = (int(color[k:k + 2], 16) for k in (0, 2, 4))
+    return r >= 0xB0 and g <= 0x60 and b <= 0x60
+
+
+def _table_data(item: _Item) -> dict[str, Any]:
+    """A table of the data: its header row, the other rows, and its column widths when they are not all equal."""
+    table: dict[str, Any] = {"columns": item.rows[0], "rows": item.rows[1:]}
+    widths = _ratios(item.grid) if len(item.grid) == len(item.rows[0]) else None
+    if widths is not None and len(set(widths)) > 1:
+        table["widths"] = widths
+    return table
+
+
+def _ratios(grid: list[int]) -> list[int] | None:
+    """Column widths (twips) as the smallest whole-number proportions that give them back (the writer divides the
+    type area in proportion, rounding down), else as percentages of the whole."""
+    total = sum(grid)
+    if not grid or any(w <= 0 for w in grid):
+        return None
+    for parts in range(len(grid), 61):
+        weights = [max(1, round(w * parts / total)) for w in grid]
+        if sum(weights) == parts and all(abs(total * k // parts - w) <= 1 for k, w in zip(weights[:-1], grid[:-1],
+                                                                                         strict=True)):
+            return weights
+    return [max(1, round(w * 100 / total)) for w in grid]
 
 
 def _row_text(row: list[str]) -> str:
@@ -795,11 +1048,12 @@ def _other_parts(document: DocxDocument, reader: _Reader) -> Iterator[tuple[str,
 
 
 def _split_run_in(text: str) -> tuple[str, str, bool]:
-    """A run-in heading: its title ends at the first full stop, the body follows in the same paragraph."""
+    """A run-in heading: its title ends at the first full stop, the body follows in the same paragraph. A heading
+    with nothing after its full stop stands alone and keeps its punctuation."""
     stop = text.find("。")
     if 0 < stop < len(text) - 1 and stop <= 60:
         return text[:stop], text[stop + 1:].strip(), True
-    return text.rstrip("。"), "", False
+    return text, "", False
 
 
 def _mark_continued(nodes: list[Node]) -> None:
@@ -818,6 +1072,1058 @@ def _mark_continued(nodes: list[Node]) -> None:
             a.numbering = "continue"
 
 
+# --- figures stated in the text -------------------------------------------------------------------------------------
+# A report states its figures in sentences: "2023年一般公共预算教育经费为142689万元，比上年增长1.45%", "普惠性幼儿园
+# 覆盖率达88.11%", "生均公用经费补助标准为：小学720元/年、初中940元/年", "学前教育、小学、初中生均一般公共预算教育经费
+# 增长率为6.00%、7.14%、5.59%". The indicator catalogue gives the words (name, term, the words its statement template
+# puts around the value) and the unit; a number is taken for an indicator only when those words stand right before it
+# (or, for some, right after it) and its unit fits, and only when stating the figure from the data gives back exactly
+# the words of the text. Anything else stays text.
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_UNITS = ("个百分点", "平方米", "万元", "亿元", "人次", "场次", "批次", "元", "%", "％", "㎡", "所", "人", "名", "个",
+          "次", "场", "家", "项", "间", "处", "起", "套", "册", "类", "期", "位", "台", "条", "张", "户", "节", "班")
+_TOKEN = re.compile(r"(?<![0-9.．A-Za-z〔\[【/-])(?P<before>近|约|超过|逾|超)?(?P<number>[0-9]+(?:\.[0-9]+)?)"
+                    r"(?P<magnitude>万|亿)?(?P<after>余|多)?(?P<space>[ \u3000]?)"
+                    r"(?P<unit>" + "|".join(map(re.escape, _UNITS)) + r")?(?![0-9.．])")
+# what joins a figure's words to its number: 为, 达到, 共计 …; a bracketed remark (（56人及以上）) may stand between
+_LINK = re.compile(r"(?:（[^（）]{1,20}）|\([^()]{1,20}\)|分别为|分别是|分别达到|分别达|依次为|达到了|达到|提高到|提高至|"
+                   r"增加到|增加至|增至|降至|下降到|降低到|上升到|升至|共计|合计|累计|总计|约为|为|达|是|共|计|有|了|"
+                   r"[：:]|\s)+$")
+_BRACKETED = re.compile(r"（[^（）]{1,20}）|\([^()]{1,20}\)")  # a remark in brackets: 残疾学生（含送教上门学生）按
+_GROWTH_WORD = re.compile(r"(?:增长率|增长幅度|增幅|增速)$")
+_DIRECTION = re.compile(r"(比上年|较上年|同比|比去年|较去年|与上年相比|比\d{4}年|较\d{4}年)?"
+                        r"(增长|增加|提高|上升|提升|下降|减少|降低|回落)(了)?$")
+_FALLING = ("下降", "减少", "降低", "回落")
+_LEFT_OK = set("年县区市州省共有了计是中其各全我为和及与对在将已，、。；：（(“ ")  # before a short cue
+_VERBS = ("共", "已", "累计", "下达", "发放", "拨付", "足额拨付", "投入", "组织", "召开", "开展", "举行", "实施", "建成",
+          "选聘", "排查整改", "增设", "完成", "安排", "新增", "新建", "改扩建", "落实", "配备", "查处", "排查", "存入")
+#: the words of stages and other breakdown items as reports write them (the catalogue's names come first)
+_ITEM_WORDS: dict[str, tuple[str, ...]] = {
+    "学前": ("学前教育", "学前", "幼儿园", "学前阶段"),
+    "小学": ("小学", "普通小学", "小学阶段"),
+    "初中": ("初中", "普通初中", "初中阶段"),
+    "普通高中": ("普通高中", "高中"),
+    "中职": ("中职", "中等职业教育", "中等职业学校", "中职学校", "职业高中", "职高"),
+}
+#: how reports write some indicators besides the catalogue's name and term: (words, a word the sentence must have
+#: before them, a word it must not have)
+_ALIASES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "aid": (("资助金", "", ""), ("学生资助资金", "", "")),
+    "aid_recipients": (("惠及学生", "资助", ""), ("资助学生", "", ""), ("已发放", "资助", "")),
+    "student_loans": (("生源地助学贷款", "", ""), ("助学贷款", "", "")),
+    "student_loan_amount": (("合同金额", "贷款", ""),),
+    "public_kindergarten_share": (("公办幼儿园占比", "", ""), ("公办幼儿占比", "", ""), ("公办园占比", "", ""),
+                                  ("公办率", "", ""), ("幼儿园公办率", "", ""), ("公办园在园幼儿占比", "", "")),
+    "inclusive_kindergarten_coverage": (("普惠率", "", ""), ("普惠性幼儿园覆盖率", "", "")),
+    "quality_kindergarten_share": (("优质率", "园", ""), ("幼儿园优质率", "", "")),
+    "rated_kindergartens": (("二级园及以上等级园所数", "", ""), ("二级及以上等级幼儿园数", "", "")),
+    "disabled_enrollment": (("残疾儿童少年入学率", "", ""), ("残疾儿童青少年义务教育入学率", "", ""),
+                            ("残疾儿童少年义务教育入学率", "", "")),
+    "disparity": (("校际差异系数", "", ""),),
+    "large_classes": (("大班额班级", "", "普通高中"),),
+    "high_school_large_classes": (("大班额班级", "普通高中", ""),),
+    "high_school_large_class_share": (("占比", "普通高中|大班额", ""),),
+    "teacher_salary": (("教师年均工资收入", "", ""), ("教师年平均工资收入", "", ""), ("教师平均工资收入", "", "")),
+    "institutions_closed": (("立案查处", "培训", ""),),
+    "training_deposit": (("风险保证金", "", ""),),
+    "national_exams": (("组织国家教育考试", "", ""),),
+    "new_school_places": (("新增学位", "", ""),),
+    "public_funds_standard": (("生均公用经费标准", "", ""),),
+    "special_education_funds_standard": (("随班就读残疾学生按", "特殊教育", ""), ("特殊教育学校生均公用经费", "", "")),
+    "myopia_rate": (("学生近视率", "", ""), ("总体近视率", "", "")),
+    "committee_meetings": (("县委常委会", "", ""), ("区委常委会", "", ""), ("市委常委会", "", ""), ("党委常委会", "", "")),
+    "government_meetings": (("县政府常务会", "", ""), ("区政府常务会", "", ""), ("市政府常务会", "", ""),
+                            ("政府常务会议", "", "")),
+    "leading_group_meetings": (("教育工作领导小组会议", "", ""), ("教育工作领导小组专题会议", "", ""),
+                               ("教育工作领导小组会", "", "")),
+    "supervision_committee_meetings": (("教育督导委专题会议", "", ""), ("教育督导委员会专题会议", "", ""),
+                                       ("教育督导委员会会议", "", "")),
+    "leader_school_visits": (("深入教育一线调研", "", ""),),
+    "vision_screening_rate": (("筛查率和建档率", "", ""), ("筛查率", "视力", "")),
+    "fitness_pass_rate": (("体质数据合格率", "", ""), ("体质健康合格率", "", ""), ("合格率", "体质", "")),
+    "fitness_good_rate": (("体质健康优良率", "", ""), ("优良率", "体质", "")),
+    "art_assessment_coverage": (("学生艺术素质测评覆盖", "", ""),),
+    "vocational_graduate_employment_rate": (("就业率", "中职", ""),),
+    "guard_rate": (("保安配备率", "", ""),),
+    "closed_management_rate": (("封闭管理达标率", "", ""),),
+    "alarm_link_rate": (("视频监控接入公安", "", ""),),
+    "guard_post_rate": (("“护学岗”设置率", "", ""), ("护学岗设置率", "", "")),
+    "collectivized_schools_share": (("集团化办学覆盖率", "", ""), ("集团化办学", "", "")),
+}
+#: words that stand right after some figures' numbers (新增8570个标准学位, 8类14次考试)
+_AFTER_ALIASES: dict[str, tuple[str, ...]] = {
+    "new_school_places": ("个标准学位", "标准学位", "个学位", "学位"),
+    "national_exams": ("考试",),
+    "secretary_principal_separated_schools": ("学校党组织书记、校长分设",),
+    "leading_group_meetings": ("教育工作领导小组会",),
+    "principal_responsibility_schools": ("落实党组织领导的校长负责制",),
+    "training_institutions": ("校外培训机构开展",),
+}
+#: units a count may be written in besides the catalogue's (人 and 名 are the same)
+_SAME_UNITS = ({"人", "名", "位"}, {"次", "场次", "场"}, {"平方米", "㎡"}, {"个", "间"})
+
+
+@dataclass(frozen=True)
+class _Cue:
+    key: str
+    words: str
+    context: str = ""  # a word the sentence must have before the cue
+    exclude: str = ""  # a word it must not have
+
+
+@dataclass
+class _Match:
+    """A number of a paragraph taken for a figure: its span, the figure and what the text states of it."""
+
+    start: int
+    end: int
+    key: str
+    item: str | None
+    field: str  # "current" or "change"
+    value: Any  # a Value (current) or a signed Decimal (change)
+    unit: str  # the unit written (current)
+    show: str  # how the reference states it: value, rate or change
+    text: str  # the words replaced
+
+
+class _Recogniser:
+    """Finds the catalogue's figures in the sentences of a report, for the indicators of one scheme."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        catalogue = scheme.catalogue
+        self.area: dict[str, str] = {}
+        self.before: list[_Cue] = []
+        self.after: list[_Cue] = []
+        self.items: dict[str, list[tuple[str, str]]] = {}  # breakdown indicator → (item key, words), longest first
+        for area, definition in scheme.definitions.items():
+            for key in definition.indicators:
+                indicator = catalogue.indicators[key]
+                if indicator.kind == "flag" or key in self.area:
+                    continue
+                self.area[key] = area
+                before, after = _statement_words(indicator)
+                before |= {indicator.wording, indicator.name}
+                also = re.search(r"也(?:写作|称)((?:“[^”]{2,20}”)+)", indicator.note)  # 也写作“…”“…”
+                if also:
+                    before |= set(re.findall(r"“([^”]+)”", also.group(1)))
+                self.before += [_Cue(key, w) for w in before if len(w) >= 2]
+                self.before += [_Cue(key, *alias) for alias in _ALIASES.get(key, ())]
+                self.after += [_Cue(key, w) for w in {*after, *_AFTER_ALIASES.get(key, ())} if len(w) >= 2]
+                if indicator.breakdown:
+                    words = []
+                    for item in catalogue.items(indicator):
+                        names = {catalogue.item_name(indicator, item), item, *_ITEM_WORDS.get(item, ())}
+                        words += [(item, name) for name in names]
+                    self.items[key] = sorted(words, key=lambda w: -len(w[1]))
+        self.before.sort(key=lambda c: -len(c.words))
+        self.after.sort(key=lambda c: -len(c.words))
+
+    # --- one paragraph -----------------------------------------------------------------------------------------
+
+    def matches(self, text: str) -> list[_Match]:
+        tokens = list(_TOKEN.finditer(text))
+        found: list[_Match] = []
+        taken: set[int] = set()  # tokens already read (in a list, or as the growth of a figure before them)
+        for k, token in enumerate(tokens):
+            if k in taken:
+                continue
+            listed = self._list(text, tokens, k)
+            if listed:
+                found += listed
+                taken |= set(range(k, k + len(listed)))
+                continue
+            match = self._single(text, token)
+            if match is None:
+                continue
+            found.append(match)
+            if match.field == "current" and k + 1 < len(tokens):
+                growth = self._growth_after(text, match, tokens[k + 1])
+                if growth is not None:
+                    found.append(growth)
+                    taken.add(k + 1)
+        for said in re.finditer("未实现只增不减|实现了只增不减", text):  # 一般公共预算教育经费实现了只增不减
+            head = re.sub("(?:也|均|都|已经|已)$", "", text[:said.start()])
+            keys = self._cue_before(head)
+            if len(keys) == 1:
+                found.append(_Match(said.start(), said.end(), keys[0], None, "verdict", said.group(0), "", "verdict",
+                                    said.group(0)))
+        return found
+
+    def _single(self, text: str, token: re.Match[str]) -> _Match | None:
+        unit = token["unit"] or ""
+        before = text[:token.start()]
+        direction = _DIRECTION.search(before.rstrip(" \u3000"))
+        change = unit == "个百分点" or (unit in ("%", "％") and direction is not None)
+        head = before
+        if change and direction is not None:
+            head = before.rstrip(" \u3000")[:direction.start()].rstrip("，, ")
+        head = _LINK.sub("", _BRACKETED.sub("", head))
+        keys = self._cue_before(head, tail=re.split("[，。；,;]", text[token.end():], maxsplit=1)[0])
+        item = None
+        if not keys:
+            found = self._item_before(head)
+            if found is not None:
+                keys, item = [found[0]], found[1]
+        if not keys and not change:
+            keys = self._cue_after(text[token.end():])
+        keys = [key for key in keys
+                if self._fits(key, unit, change or (unit in ("%", "％") and self._kind(key) != "rate"))]
+        if len(keys) != 1:
+            return None
+        key = keys[0]
+        if (item is None) != (key not in self.items):
+            return None  # a figure with a breakdown is stated per item
+        if change or (unit in ("%", "％") and self._kind(key) != "rate"):
+            return self._change(text, token, key, item, before)
+        return self._value(token, key, item)
+
+    def _list(self, text: str, tokens: list[re.Match[str]], k: int) -> list[_Match]:
+        """"ITEM、ITEM（CUE）（增长率）分别为 V、V": as many values as items, in the same unit, joined by 、."""
+        run = [tokens[k]]
+        while k + len(run) < len(tokens):
+            nxt = tokens[k + len(run)]
+            if text[run[-1].end():nxt.start()] != "、" or (nxt["unit"] or "") != (run[0]["unit"] or ""):
+                break
+            run.append(nxt)
+        if len(run) < 2:
+            return []
+        before = text[:run[0].start()]
+        head = _LINK.sub("", before)
+        growth = _GROWTH_WORD.search(head) or _DIRECTION.search(head)
+        if growth:
+            head = _LINK.sub("", head[:growth.start()])
+        key = None
+        cue = self._cue_before(head, list(self.items))
+        if len(cue) == 1:
+            key = cue[0]
+            head = head[:len(head) - len(self._cue_words(head, key))]
+        names: list[str] = []
+        rest = head
+        for _ in run:
+            name = next((w for w in self._all_item_words() if rest.endswith(w)), None)
+            if name is None:
+                return []
+            names.insert(0, name)
+            rest = rest[:len(rest) - len(name)]
+            if len(names) < len(run):
+                if not rest.endswith("、"):
+                    return []
+                rest = rest[:-1]
+        if key is None:
+            keys = self._nearest_breakdown_cue(rest)
+            if len(keys) != 1:
+                return []
+            key = keys[0]
+        items = []
+        for name in names:
+            item = next((i for i, w in self.items[key] if w == name), None)
+            if item is None or item in items:
+                return []
+            items.append(item)
+        unit = run[0]["unit"] or ""
+        change = growth is not None or (unit in ("%", "％") and self._kind(key) != "rate") or unit == "个百分点"
+        if not self._fits(key, unit, change):
+            return []
+        out = []
+        for token, item in zip(run, items, strict=True):
+            match = self._change(text, token, key, item, before, growth_word=True) if change \
+                else self._value(token, key, item)
+            if match is None:
+                return []
+            out.append(match)
+        return out
+
+    def _growth_after(self, text: str, figure: _Match, token: re.Match[str]) -> _Match | None:
+        """", 比上年增长1.45%" right after a figure's value: the change of that figure."""
+        between = text[figure.end:token.start()]
+        if not re.fullmatch(r"[，,]?\s*(?:比上年|较上年|同比|比去年|较去年|与上年相比[，,]?)?"
+                            r"(?:增长|增加|提高|上升|提升|下降|减少|降低|回落)了?", between):
+            return None
+        unit = token["unit"] or ""
+        if not self._fits(figure.key, unit, True):
+            return None
+        return self._change(text, token, figure.key, figure.item, text[:token.start()])
+
+    # --- the words around a number ------------------------------------------------------------------------------
+
+    def _cue_before(self, head: str, keys: list[str] | None = None, tail: str = "") -> list[str]:
+        """Indicators whose words end ``head`` (the text before a number, its linking words removed). The longest
+        words win: a shorter cue inside them (一般公共预算教育经费 in 生均一般公共预算教育经费) is not one."""
+        clause = head[_last_clause_start(head):]
+        best: list[str] = []
+        length = 0
+        for cue in self.before:
+            if best and len(cue.words) < length:
+                break
+            if (keys is not None and cue.key not in keys) or not head.endswith(cue.words):
+                continue
+            start = len(head) - len(cue.words)
+            if len(cue.words) <= 3 and start > 0 and _CJK.match(head[start - 1]) and head[start - 1] not in _LEFT_OK \
+                    and not head[:start].endswith(_VERBS) and head[start - 1] not in _UNITS:
+                continue  # 新增一级幼儿园: 幼儿园 here is not the indicator 幼儿园数
+            earlier = clause[:len(clause) - len(cue.words)]
+            if any(word not in clause + tail for word in cue.context.split("|") if word):
+                continue
+            if cue.exclude and cue.exclude in earlier:
+                continue
+            best.append(cue.key)
+            length = len(cue.words)
+        return list(dict.fromkeys(best))
+
+    def _cue_words(self, head: str, key: str) -> str:
+        return next(c.words for c in self.before if c.key == key and head.endswith(c.words))
+
+    def _cue_after(self, tail: str) -> list[str]:
+        """Indicators whose words follow a number: right after it, or — for words of six characters or more — after
+        a few words of its own (137所中小学校配置专职副书记)."""
+        clause = re.split("[，。；,;]", tail, maxsplit=1)[0]
+        best: list[str] = []
+        rank = (99, 0)
+        for cue in self.after:
+            at = clause.find(cue.words)
+            if at < 0 or (at > 0 and (len(cue.words) < 6 or at > 8 or re.search(r"[0-9]", clause[:at]))):
+                continue
+            here = (at, -len(cue.words))
+            if here < rank:
+                best, rank = [cue.key], here
+            elif here == rank:
+                best.append(cue.key)
+        return list(dict.fromkeys(best))
+
+    def _item_before(self, head: str) -> tuple[str, str] | None:
+        """"ITEM NUMBER" (小学720元, 职业高中15353元): the item, and the breakdown indicator named nearest before it in
+        the sentence."""
+        name = next((w for w in self._all_item_words() if head.endswith(w)), None)
+        if name is None:
+            return None
+        start = len(head) - len(name)
+        if start > 0 and head[start - 1] not in "、，,；;：:（(" and not head[:start].endswith(("其中", "为")):
+            return None
+        keys = self._nearest_breakdown_cue(head[:start], name)
+        if len(keys) != 1:
+            return None
+        item = next((i for i, w in self.items[keys[0]] if w == name), None)
+        return (keys[0], item) if item is not None else None
+
+    def _nearest_breakdown_cue(self, head: str, name: str | None = None) -> list[str]:
+        """The breakdown indicators (whose items include ``name``) named last in the sentence ``head`` ends."""
+        sentence = head[_last_sentence_start(head):]
+        best: list[str] = []
+        at = -1
+        for cue in self.before:
+            if cue.key not in self.items or (name is not None and all(w != name for _, w in self.items[cue.key])):
+                continue
+            where = sentence.rfind(cue.words)
+            if where < 0:
+                continue
+            end = where + len(cue.words)
+            if end > at:
+                best, at = [cue.key], end
+            elif end == at and cue.key not in best and len(cue.words) == len(self._cue_at(sentence, end, best[0])):
+                best.append(cue.key)
+        return best
+
+    def _cue_at(self, sentence: str, end: int, key: str) -> str:
+        """The longest words of ``key`` ending at ``end`` of ``sentence``."""
+        return next((c.words for c in self.before if c.key == key and sentence[:end].endswith(c.words)), "")
+
+    def _all_item_words(self) -> list[str]:
+        words = {w for pairs in self.items.values() for _, w in pairs}
+        return sorted(words, key=lambda w: -len(w))
+
+    # --- what the number is ---------------------------------------------------------------------------------
+
+    def _kind(self, key: str) -> str:
+        return self.scheme.catalogue.indicators[key].kind
+
+    def _fits(self, key: str, unit: str, change: bool) -> bool:
+        """Whether ``unit`` can be the unit of indicator ``key`` (of its change, when ``change``)."""
+        indicator = self.scheme.catalogue.indicators[key]
+        if change:
+            return unit == ("个百分点" if indicator.kind == "rate" else "%") or (
+                unit == "％" and indicator.kind != "rate")
+        if indicator.kind == "rate":
+            return unit in ("%", "％")
+        if indicator.kind == "amount":
+            return unit in number_words().money_units
+        if indicator.kind == "coefficient":
+            return unit == ""
+        if not unit:
+            return False
+        return unit == indicator.unit or any(unit in same and indicator.unit in same for same in _SAME_UNITS)
+
+    def _value(self, token: re.Match[str], key: str, item: str | None) -> _Match | None:
+        unit = token["unit"] or ""
+        magnitude = token["magnitude"] or ""
+        if magnitude and unit == "元" and not token["after"] and self._kind(key) == "amount":
+            unit, magnitude = magnitude + unit, ""  # 142689万元: the unit is 万元
+        try:
+            value = Value(Decimal(token["number"]), token["before"] or "", magnitude, token["after"] or "")
+        except InvalidOperation:  # pragma: no cover - the pattern admits digits only
+            return None
+        if self._kind(key) == "rate" and value.number is not None and value.number > 100:
+            return None
+        shown = "%" if unit == "％" else unit
+        if formatting.written(value, shown) != token.group(0).replace(token["space"], "").replace("％", "%"):
+            return None
+        return _Match(token.start(), token.end(), key, item, "current", value, shown, "value", token.group(0))
+
+    def _change(self, text: str, token: re.Match[str], key: str, item: str | None, before: str,
+                growth_word: bool = False) -> _Match | None:
+        """A stated change: its sign from the nearest direction word before it in the sentence."""
+        sentence = before[_last_sentence_start(before):]
+        words = list(re.finditer("|".join((*_FALLING, "增长", "增加", "提高", "上升", "提升", "增幅", "增速")),
+                                 sentence))
+        if not words:
+            return None
+        falling = words[-1].group(0) in _FALLING
+        try:
+            size = Decimal(token["number"])
+        except InvalidOperation:  # pragma: no cover
+            return None
+        if token["before"] or token["magnitude"] or token["after"]:
+            return None
+        value = -size if falling else size
+        points = (token["unit"] or "") == "个百分点"
+        change = Change(value, points=points, places=formatting.places_of(size))
+        if not falling:
+            if formatting.change_size(change) != token.group(0).replace(token["space"], "").replace("％", "%"):
+                return None
+            return _Match(token.start(), token.end(), key, item, "change", value, "", "rate", token.group(0))
+        word = re.search(r"下降$", before)
+        if word is None or growth_word:
+            return _Match(token.start(), token.start(), key, item, "change", value, "", "", "")  # kept as text
+        start = word.start()
+        said = text[start:token.end()]
+        if formatting.change_words(change) != said.replace(token["space"], "").replace("％", "%"):
+            return None
+        return _Match(start, token.end(), key, item, "change", value, "", "change", said)
+
+
+def _last_sentence_start(text: str) -> int:
+    """Where the sentence ``text`` ends in begins (after the last 。)."""
+    return max(text.rfind(c) for c in "。！？!?\n") + 1
+
+
+def _last_clause_start(text: str) -> int:
+    """Where the clause ``text`` ends in begins (after the last 。 or ；)."""
+    return max(text.rfind(c) for c in "。；;！？!?\n") + 1
+
+
+def _statement_words(indicator: Indicator) -> tuple[set[str], set[str]]:
+    """The words an indicator's statement template writes right before and right after its value (with the term
+    and name filled in), and those words without a leading verb (共下达资助资金 → 下达资助资金, 资助资金)."""
+    template = indicator.statement or ""
+    tokens = [t for t in re.split(r"({{.*?}}|{%.*?%})", template, flags=re.S) if t]
+
+    def text_of(token: str) -> str | None:
+        if not token.startswith(("{{", "{%")):
+            return re.sub(r"\s+", "", token)
+        expr = token.strip("{}%-+ \n")
+        if expr == "term":
+            return indicator.wording
+        if expr == "name":
+            return indicator.name
+        return None
+
+    before: set[str] = set()
+    after: set[str] = set()
+    for k, token in enumerate(tokens):
+        if not re.fullmatch(r"{{-?\s*(?:i\.)?value\s*-?}}", token):
+            continue
+        run = ""
+        for prev in reversed(tokens[:k]):
+            piece = text_of(prev)
+            if piece is None:
+                break
+            run = piece + run
+        while run:
+            if len(run) >= 3:
+                before.add(run)
+            verb = next((v for v in sorted(_VERBS, key=len, reverse=True) if run.startswith(v)), None)
+            if verb is None:
+                break
+            run = run[len(verb):]
+        run = ""
+        for nxt in tokens[k + 1:]:
+            piece = text_of(nxt)
+            if piece is None:
+                break
+            run += piece
+        run = re.split("[，。；、]", run)[0]
+        if len(run) >= 3:
+            after.add(run)
+    return before, after
+
+
+# --- the year, the scheme and the figures as data -----------------------------------------------------------------
+# Figures become data only where the report's structure lets them: an area of the scheme renders as a numbered part of
+# the report (the scheme's skeleton lays it out), so the parts of the imported report that hold those figures are
+# moved into the scheme's areas — and only when rendering the result gives back exactly the same text as the report
+# imported. Otherwise the numbers stay text and a note lists them.
+
+_YEAR = re.compile(r"([12][0-9]{3})\s*年")
+_NOTICE_YEAR = re.compile(r"([12][0-9]{3})\s*年(?:度)?对[^，。；《》]{0,20}?(?:人民)?政府履行教育职责")
+_CITED_NUMBER = re.compile(r"([^\s，。；、《》〈〉（）()“”]{1,12}?)\s*[〔\[【（(]([12][0-9]{3})[〕\]】）)]\s*第?0*([0-9]+)\s*号")
+#: words a part's heading may have instead of the scheme's own (the heading is then kept as the part's title)
+_PART_WORDS: dict[str, tuple[str, ...]] = {
+    "profile": ("基本情况", "总体情况", "自查情况", "自评情况", "县情", "区情", "自查工作开展情况"),
+    "rectification": ("整改",),
+    "achievements": ("主要成效", "取得的成效", "工作成效", "成效"),
+    "experience": ("经验",),
+    "problems": ("问题", "不足", "短板", "困难"),
+    "next_steps": ("下一步", "打算", "努力方向", "改进措施", "工作措施", "工作计划"),
+}
+_RECTIFICATION_ITEM = re.compile(r"^问题([一二三四五六七八九十百]+)：(.+)$")
+_RECTIFICATION_STATUS = re.compile(r"^整改状态：(待整改|持续推进|基本完成|已完成)。$")
+
+
+def _evaluation_year(data: dict[str, Any]) -> tuple[int | None, str]:
+    """The year the report evaluates, and where it was read: the year its title names (2023年度, 关于2021年以来…),
+    one before the year of the evaluation notice the opening cites (开展2024年对县（区）人民政府履行教育职责评价),
+    or one before the year of the 发文字号 or of the date it was signed."""
+    title = "".join([data["title"]] if isinstance(data.get("title"), str) else data.get("title") or [])
+    m = _YEAR.search(title)
+    if m and 1949 <= int(m.group(1)) <= 2200:
+        return int(m.group(1)), f"标题中的“{m.group(0)}”"
+    opening = "".join(p for p in data.get("opening", []) if isinstance(p, str))
+    m = re.search(r"([12][0-9]{3})\s*年度", opening)
+    if m:
+        return int(m.group(1)), f"开头的“{m.group(0)}”"
+    m = _NOTICE_YEAR.search(opening)
+    if m:
+        return int(m.group(1)) - 1, f"开头引用的{m.group(1)}年评价通知（评价上一年度）"
+    number = (data.get("header") or {}).get("doc_number")
+    if number:
+        return int(number["year"]) - 1, f"发文字号的年份{number['year']}（报告评价上一年度）"
+    date = (data.get("signature") or {}).get("date")
+    if date:
+        return int(date[:4]) - 1, f"成文日期的年份{date[:4]}（报告评价上一年度）"
+    return None, ""
+
+
+def _cited_scheme(data: dict[str, Any], template_dirs: resources.TemplateDirs) -> tuple[str | None, str]:
+    """The scheme whose notice (its 文号, in the scheme's ``source``) the report cites, and that 文号."""
+    from .schemes import available_schemes, load_scheme
+    opening = "".join(p for p in data.get("opening", []) if isinstance(p, str))
+    cited = [(m.group(1), m.group(2), m.group(3), m.group(0)) for m in _CITED_NUMBER.finditer(opening)]
+    if not cited:
+        return None, ""
+    for name in available_schemes(template_dirs):
+        try:
+            source = load_scheme(name, template_dirs).source
+        except DataError:
+            continue
+        for m in _CITED_NUMBER.finditer(source):
+            for organ, year, serial, words in cited:
+                if (year, serial) == (m.group(2), m.group(3)) and (organ.endswith(m.group(1))
+                                                                   or m.group(1).endswith(organ)):
+                    return name, words.strip()
+    return None, ""
+
+
+def _paragraph_lists(data: dict[str, Any]) -> Iterator[list[Any]]:
+    """Every list of paragraphs of imported data, in document order (areas, then sections, then attachments)."""
+    if isinstance(data.get("opening"), list):
+        yield data["opening"]
+
+    def nested(nodes: list[Any], child: str) -> Iterator[list[Any]]:
+        for node in nodes:
+            for key in ("paragraphs", "actions"):
+                if isinstance(node.get(key), list):
+                    yield node[key]
+            for deeper in ("sections", "measures", "items", "groups"):
+                if isinstance(node.get(deeper), list):
+                    yield from nested(node[deeper], deeper)
+
+    for area in (data.get("areas") or {}).values():
+        yield from nested([area], "areas")
+    yield from nested(data.get("sections", []), "sections")
+    yield from nested(data.get("attachments", []), "attachments")
+
+
+@dataclass
+class _Figures:
+    """The figures recognised in a report: the first value stated of each, and what stated another."""
+
+    values: dict[tuple[str, str | None, str], tuple[Any, str]] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    examples: dict[tuple[str, str | None, str], str] = field(default_factory=dict)  # the words around it
+
+    def add(self, match: _Match, text: str) -> None:
+        if match.field == "verdict":
+            return  # stated from the changes
+        key = (match.key, match.item, match.field)
+        value = (match.value, match.unit)
+        if key not in self.values:
+            self.values[key] = value
+            self.examples[key] = text[max(0, match.start - 16):match.end + 8]
+        elif not _same_value(self.values[key], value):
+            self.conflicts.append(f"{text[max(0, match.start - 12):match.end]}")
+
+    def agrees(self, match: _Match) -> bool:
+        if match.field == "verdict":
+            return self.verdict(match.key) == str(match.value)
+        known = self.values.get((match.key, match.item, match.field))
+        return known is not None and _same_value(known, (match.value, match.unit))
+
+    def verdict(self, key: str) -> str | None:
+        """实现了只增不减 / 未实现只增不减 as stated from the changes of ``key`` (every item of it), if all are known."""
+        stated = {item for k, item, _ in self.values if k == key}
+        changes = [self.values.get((key, item, "change")) for item in stated]
+        if not changes or any(c is None for c in changes):
+            return None
+        return "未实现只增不减" if any(c is not None and c[0] < 0 for c in changes) else "实现了只增不减"
+
+
+def _same_value(a: tuple[Any, str], b: tuple[Any, str]) -> bool:
+    return a[1] == b[1] and (a[0] == b[0] if not isinstance(a[0], Value) else
+                             formatting.written(a[0], a[1]) == formatting.written(b[0], b[1]))
+
+
+def _recover(data: dict[str, Any], notes: list[str], template_dirs: resources.TemplateDirs) -> dict[str, Any]:
+    """The year, the scheme and the figures of a report: imported data with ``year`` (and ``scheme`` when the report
+    cites one) and, where the report's parts fit the scheme, ``areas`` holding the figures its sentences state, with
+    ``{figure: …}`` in place of their numbers. The result renders to exactly the text imported, else the figures stay
+    text (listed in the notes)."""
+    from .schemes import DEFAULT_SCHEME, load_scheme
+    base = dict(data)
+    year, how = _evaluation_year(data)
+    if year is not None and 1949 <= year <= 2200:
+        base["year"] = year
+        notes.append(f"评价年度按{how}定为{year}年，请核对")
+    cited, words = _cited_scheme(data, template_dirs)
+    try:
+        scheme = load_scheme(cited or DEFAULT_SCHEME, template_dirs)
+    except DataError:
+        return base
+    if cited is not None and scheme.tables:  # its tables are made from data the report does not have yet
+        notes.append(f"开头引用的{words}是评价方案“{scheme.name}”（{cited}）的依据；该方案由数据生成表格，"
+                     "导入结果没有写明评价方案，请按该方案补充数据后再写上 scheme")
+        return base
+    if cited is not None:
+        base["scheme"] = cited
+        notes.append(f"评价方案按开头引用的{words}定为“{scheme.name}”（{cited}），请核对")
+    recogniser = _Recogniser(scheme)
+    figures = _Figures()
+    for paragraphs in _paragraph_lists(data):
+        for text in paragraphs:
+            if isinstance(text, str):
+                for match in recogniser.matches(text):
+                    figures.add(match, text)
+    if not figures.values:
+        return base
+    needed = {recogniser.area[key] for key, _, _ in figures.values}
+    laid = _lay_out(base, scheme, needed, recogniser, figures)
+    placed = set(laid.get("areas", {})) if laid is not None else set()
+    unplaced = sorted({recogniser.area[k] for k, _, _ in figures.values} - placed)
+    candidate = _with_figures(copy.deepcopy(laid), scheme, recogniser, figures) \
+        if laid is not None and placed & needed else None
+    if candidate is not None and not _renders_alike(base, candidate, template_dirs):
+        candidate = None
+    if candidate is None:
+        shown = "、".join(_said(scheme, key, value) for key, value in list(figures.values.items())[:12])
+        more = "等" if len(figures.values) > 12 else ""
+        notes.append(f"从正文识别到{len(figures.values)}个数字（{shown}{more}），但报告的结构与评价方案“{scheme.name}”"
+                     "的结构不同，不能放入评价重点的数据，仍保留为文字，请核对")
+        return base
+    if "scheme" not in candidate:
+        candidate = {"scheme": scheme.key, **candidate}
+        notes.append(f"报告没有引用能识别的评价方案，数字按“{scheme.name}”（{scheme.key}）导入，请核对")
+    for area in unplaced:
+        keys = [k for k, _, _ in figures.values if recogniser.area[k] == area]
+        names = "、".join(dict.fromkeys(scheme.catalogue.indicators[k].name for k in keys))
+        notes.append(f"从正文识别的数字（{names}）属于评价重点“{scheme.definitions[area].name}”，报告中没有这一部分，"
+                     "仍保留为文字，请核对")
+    for (key, item, fieldname), value in figures.values.items():
+        if recogniser.area[key] not in placed:
+            continue
+        where = f"areas.{recogniser.area[key]}.{key}" + (f".{item}" if item else "")
+        notes.append(f"从正文识别的数字，请核对：{_said(scheme, (key, item, fieldname), value)}"
+                     f"（{where}；原文：…{figures.examples[(key, item, fieldname)]}…）")
+    for conflict in figures.conflicts:
+        notes.append(f"同一指标在文中有不同的数字，后面的一处仍保留为文字，请核对：…{conflict}")
+    return candidate
+
+
+def _said(scheme: Scheme, key: tuple[str, str | None, str], value: tuple[Any, str]) -> str:
+    """A recognised figure as a note names it: 一般公共预算教育经费142689万元, 生均…（小学）比上年增长7.14%."""
+    indicator = scheme.catalogue.indicators[key[0]]
+    name = indicator.name + (f"（{scheme.catalogue.item_name(indicator, key[1])}）" if key[1] else "")
+    if key[2] == "current":
+        return name + formatting.written(value[0], value[1])
+    change = Change(value[0], points=indicator.points, places=formatting.places_of(value[0]))
+    return name + "比上年" + formatting.change_words(change)
+
+
+def _with_figures(data: dict[str, Any], scheme: Scheme, recogniser: _Recogniser, figures: _Figures) -> dict[str, Any]:
+    """``data`` (laid out in areas) with the figures as the areas' data and ``{figure: …}`` in the paragraphs."""
+    areas: dict[str, Any] = data["areas"]
+    for paragraphs in _paragraph_lists(data):
+        for k, text in enumerate(paragraphs):
+            if not isinstance(text, str):
+                continue
+            accepted = [m for m in recogniser.matches(text) if m.show and figures.agrees(m)
+                        and recogniser.area[m.key] in areas]
+            if accepted:
+                paragraphs[k] = _parts(text, accepted, recogniser)
+    for (key, item, fieldname), (value, unit) in figures.values.items():
+        area = recogniser.area[key]
+        if area not in areas:
+            continue
+        indicator = scheme.catalogue.indicators[key]
+        holder = areas[area]
+        if item is not None:
+            holder = holder.setdefault(key, {})
+            slot = item
+        else:
+            slot = key
+        figure = holder.get(slot)
+        if not isinstance(figure, dict):
+            figure = holder[slot] = {}
+        if fieldname == "current":
+            figure["current"] = _yaml_value(value)
+            if unit != indicator.unit_of():
+                figure["unit"] = unit
+        else:
+            figure["stated_change"] = value
+        order = ("current", "unit", "stated_change")
+        holder[slot] = {k: figure[k] for k in order if k in figure}
+    for key, holder in list(areas.items()):  # the area's figures first, then its title, text and measures
+        first = [k for k in holder if k in recogniser.area]
+        areas[key] = {**{k: holder[k] for k in ("title", *first) if k in holder},
+                      **{k: v for k, v in holder.items() if k != "title" and k not in first}}
+    for holder in areas.values():  # a figure with only this year's value in its usual unit is written bare
+        for key, value in list(holder.items()):
+            if key in recogniser.items and isinstance(value, dict):
+                for item, figure in list(value.items()):
+                    if isinstance(figure, dict) and set(figure) == {"current"}:
+                        value[item] = figure["current"]
+            elif key in recogniser.area and isinstance(value, dict) and set(value) == {"current"}:
+                holder[key] = value["current"]
+    return data
+
+
+def _parts(text: str, matches: list[_Match], recogniser: _Recogniser) -> list[Any]:
+    """A paragraph's text with ``{figure: …}`` in place of the numbers of ``matches``."""
+    parts: list[Any] = []
+    at = 0
+    for match in sorted(matches, key=lambda m: m.start):
+        if match.start < at or match.start == match.end:
+            continue
+        if match.start > at:
+            parts.append(text[at:match.start])
+        ref = f"{recogniser.area[match.key]}.{match.key}" + (f".{match.item}" if match.item else "")
+        parts.append({"figure": ref} if match.show == "value" else {"figure": ref, "show": match.show})
+        at = match.end
+    if at < len(text):
+        parts.append(text[at:])
+    return parts
+
+
+def _yaml_value(value: Value) -> Any:
+    """One year's value as data: a number (an integer when written without decimals), or its words (6100余, 8.2万)."""
+    if value.before or value.after or value.magnitude or value.number is None:
+        return formatting.written(value, "")
+    exponent = value.number.as_tuple().exponent
+    return int(value.number) if isinstance(exponent, int) and exponent >= 0 else value.number
+
+
+# --- laying the parts of the report out as the scheme's areas -----------------------------------------------------
+
+def _same_heading(title: str, heading: str) -> bool:
+    return re.sub(r"\s+", "", title).rstrip("。") == re.sub(r"\s+", "", heading)
+
+
+def _like_part(title: str, key: str) -> bool:
+    return any(word in title for word in _PART_WORDS.get(key, ()))
+
+
+def _measure(section: dict[str, Any]) -> dict[str, Any] | None:
+    """A section of the body as a measure (举措) of an area: it cannot hold tables."""
+    if section.get("tables"):
+        return None
+    measure: dict[str, Any] = {"title": section["title"]}
+    if section.get("paragraphs"):
+        measure["paragraphs"] = list(section["paragraphs"])
+    children = [_measure(child) for child in section.get("sections", [])]
+    if any(child is None for child in children):
+        return None
+    if children:
+        measure["measures"] = children
+    if not section.get("run_in"):
+        measure["run_in"] = False
+    if section.get("numbering") == "continue":
+        measure["numbering"] = "continue"
+    return measure
+
+
+def _area(section: dict[str, Any], heading: str, kind: str) -> dict[str, Any] | None:
+    """A section of the body as the data of an area or part of the report (None when it does not fit one)."""
+    if section.get("tables"):
+        return None
+    area: dict[str, Any] = {}
+    if section["title"] != heading:
+        area["title"] = section["title"]
+    if kind == "rectification":
+        return _rectification(section, area)
+    if section.get("paragraphs"):
+        area["paragraphs"] = list(section["paragraphs"])
+    measures = [_measure(child) for child in section.get("sections", [])]
+    if any(m is None for m in measures):
+        return None
+    if measures:
+        area["measures"] = measures
+    return area
+
+
+def _rectification(section: dict[str, Any], area: dict[str, Any]) -> dict[str, Any] | None:
+    """问题整改 as edureport lays it out: paragraphs, then "问题一：…" "整改情况：…" items, in groups under headings."""
+    paragraphs, items = _rectification_items(section.get("paragraphs", []))
+    if paragraphs is None:
+        return None
+    if paragraphs:
+        area["paragraphs"] = paragraphs
+    if items:
+        area["items"] = items
+    groups = []
+    for child in section.get("sections", []):
+        if child.get("tables") or child.get("sections") or child.get("run_in"):
+            return None
+        rest, group_items = _rectification_items(child.get("paragraphs", []))
+        if rest or rest is None or not group_items:
+            return None
+        groups.append({"title": child["title"], "items": group_items})
+    if groups:
+        area["groups"] = groups
+    return area
+
+
+def _rectification_items(paragraphs: list[Any]) -> tuple[list[Any] | None, list[dict[str, Any]]]:
+    items: list[dict[str, Any]] = []
+    before: list[Any] = []
+    for text in paragraphs:
+        if not isinstance(text, str):
+            return None, []
+        problem = _RECTIFICATION_ITEM.match(text)
+        status = _RECTIFICATION_STATUS.match(text)
+        if problem and numeral_value(problem.group(1)) == len(items) + 1:
+            items.append({"problem": problem.group(2), "actions": []})
+        elif not items:
+            before.append(text)
+        elif status and "status" not in items[-1]:
+            items[-1]["status"] = status.group(1)
+        elif "status" in items[-1]:
+            return None, []
+        elif not items[-1]["actions"]:
+            if not text.startswith("整改情况："):
+                return None, []
+            items[-1]["actions"].append(text[len("整改情况："):])
+        else:
+            items[-1]["actions"].append(text)
+    if any(not item["actions"] or not item["actions"][0].strip() for item in items):
+        return None, []
+    return before, items
+
+
+def _assign(children: list[dict[str, Any]], scheme: Scheme, recogniser: _Recogniser,
+            figures: _Figures) -> list[str] | None:
+    """The evaluation areas of ``children`` (the parts of 主要做法及成效), in the scheme's order: by heading, by the
+    figures each part states, by words in common."""
+    areas = [a.area for a in scheme.areas]
+    if not children or len(children) > len(areas):
+        return None
+
+    def score(child: dict[str, Any], index: int) -> int:
+        spec = scheme.areas[index]
+        title = child["title"]
+        points = 0
+        if _same_heading(title, spec.heading) or title.startswith(spec.heading):
+            points += 1000
+        text = "".join(t for paragraphs in _paragraph_lists({"sections": [child]}) for t in paragraphs
+                       if isinstance(t, str))
+        points += 20 * sum(1 for m in recogniser.matches(text) if recogniser.area[m.key] == spec.area
+                           and figures.agrees(m))
+        name = spec.heading + scheme.definitions[spec.area].name
+        points += sum(1 for k in range(len(title) - 1) if title[k:k + 2] in name)
+        return points
+
+    # the best assignment keeping the scheme's order (children i.. onto areas j..)
+    n, m = len(children), len(areas)
+    best: dict[tuple[int, int], tuple[int, list[str]]] = {}
+    for i in range(n, -1, -1):
+        for j in range(m, -1, -1):
+            if i == n:
+                best[(i, j)] = (0, [])
+            elif m - j < n - i:
+                best[(i, j)] = (-1, [])
+            else:
+                take = best[(i + 1, j + 1)]
+                here = (score(children[i], j) + take[0], [areas[j], *take[1]]) if take[0] >= 0 else (-1, [])
+                skip = best[(i, j + 1)] if j + 1 <= m else (-1, [])
+                best[(i, j)] = here if here[0] >= skip[0] else skip
+    total, chosen = best[(0, 0)]
+    return chosen if total >= 0 and len(chosen) == n else None
+
+
+def _lay_out(data: dict[str, Any], scheme: Scheme, needed: set[str], recogniser: _Recogniser,
+             figures: _Figures) -> dict[str, Any] | None:
+    """The data with the leading parts of its body moved into the scheme's areas and parts, as the scheme's skeleton
+    lays them out; the parts after them stay sections. Parts are moved as far as the areas of ``needed`` require,
+    and further while their headings are the scheme's own. None when nothing fits."""
+    sections: list[dict[str, Any]] = data.get("sections", [])
+    if scheme.skeleton == "skeletons/practices.xml.j2":
+        placed = _practices(sections, scheme, recogniser, figures)
+    elif scheme.skeleton == "skeletons/duties-first.xml.j2":
+        placed = _duties_first(sections, scheme, recogniser, figures)
+    else:
+        return None
+    # keep the parts up to the last one that holds a needed area, then those named exactly as the scheme names them
+    last = max((k for k, (keys, _exact) in enumerate(placed) if set(keys) & needed), default=-1)
+    if last < 0:
+        return None
+    kept = placed[:last + 1]
+    for keys, exact in placed[last + 1:]:
+        if not exact:
+            break
+        kept.append((keys, exact))
+    areas: dict[str, Any] = {}
+    for keys, _exact in kept:
+        for key in keys:
+            areas[key] = keys[key]
+    out = {k: v for k, v in data.items() if k != "sections"}
+    out["areas"] = areas
+    rest = sections[len(kept):]
+    if rest:
+        out["sections"] = rest
+    return out
+
+
+def _practices(sections: list[dict[str, Any]], scheme: Scheme, recogniser: _Recogniser,
+               figures: _Figures) -> list[tuple[dict[str, Any], bool]]:
+    """skeletons/practices.xml.j2: the scheme's parts in order, 主要做法及成效 holding the areas (run in)."""
+    placed: list[tuple[dict[str, Any], bool]] = []
+    parts = list(scheme.parts.items())
+    at = 0
+    for section in sections:
+        found = None
+        for k in range(at, len(parts)):
+            key, heading = parts[k]
+            if key == "practices":
+                if _same_heading(section["title"], heading) and not section.get("paragraphs") \
+                        and not section.get("tables") and not section.get("run_in"):
+                    found = k
+            elif key in scheme.definitions and (_same_heading(section["title"], heading)
+                                                or _like_part(section["title"], key)):
+                found = k
+            if found is not None:
+                break
+        if found is None:
+            break
+        key, heading = parts[found]
+        if key == "practices":
+            children = section.get("sections", [])
+            chosen = _assign(children, scheme, recogniser, figures)
+            if chosen is None:
+                break
+            areas = {}
+            for child, area in zip(children, chosen, strict=True):
+                spec = next(a for a in scheme.areas if a.area == area)
+                body = _area(child, spec.heading, scheme.definitions[area].kind)
+                if body is None:
+                    break
+                areas[area] = body
+            if len(areas) != len(children):
+                break
+            placed.append((areas, True))
+        else:
+            body = _area(section, heading, scheme.definitions[key].kind)
+            if body is None:
+                break
+            placed.append(({key: body}, _same_heading(section["title"], heading)))
+        at = found + 1
+    return placed
+
+
+def _duties_first(sections: list[dict[str, Any]], scheme: Scheme, recogniser: _Recogniser,
+                  figures: _Figures) -> list[tuple[dict[str, Any], bool]]:
+    """skeletons/duties-first.xml.j2: 履职情况 (问题整改情况, 履行教育职责情况 with the areas), 主要成效, 经验做法,
+    存在问题及改进措施."""
+    placed: list[tuple[dict[str, Any], bool]] = []
+    at = 0
+    duties = scheme.parts.get("duties", "履职情况")
+    performance = scheme.parts.get("performance", "履行教育职责情况")
+    first = sections[0] if sections else None
+    if first is not None and _same_heading(first["title"], duties) and not first.get("paragraphs") \
+            and not first.get("tables") and not first.get("run_in"):
+        children = list(first.get("sections", []))
+        areas: dict[str, Any] = {}
+        heading = scheme.parts.get("rectification", "问题整改情况")
+        if children and "rectification" in scheme.definitions and (
+                _same_heading(children[0]["title"], heading) or _like_part(children[0]["title"], "rectification")):
+            body = _area(children.pop(0), heading, "rectification")
+            if body is None:
+                return placed
+            areas["rectification"] = body
+        if children:
+            inner = children[0]
+            if len(children) != 1 or not _same_heading(inner["title"], performance) or inner.get("paragraphs") \
+                    or inner.get("tables") or inner.get("run_in"):
+                return placed
+            grand = inner.get("sections", [])
+            chosen = _assign(grand, scheme, recogniser, figures)
+            if chosen is None:
+                return placed
+            for child, area in zip(grand, chosen, strict=True):
+                spec = next(a for a in scheme.areas if a.area == area)
+                body = _area(child, spec.heading, scheme.definitions[area].kind)
+                if body is None:
+                    return placed
+                areas[area] = body
+        if not areas:
+            return placed
+        placed.append((areas, True))
+        at = 1
+    for key, default in (("achievements", "主要成效"), ("experience", "经验做法"), ("problems", "存在问题及改进措施")):
+        if at >= len(sections) or key not in scheme.definitions:
+            continue
+        heading = scheme.parts.get(key, default)
+        section = sections[at]
+        if not (_same_heading(section["title"], heading) or _like_part(section["title"], key)):
+            continue
+        body = _area(section, heading, scheme.definitions[key].kind)
+        if body is None:
+            break
+        placed.append(({key: body}, _same_heading(section["title"], heading)))
+        at += 1
+    return placed
+
+
+def _renders_alike(base: dict[str, Any], candidate: dict[str, Any], template_dirs: resources.TemplateDirs) -> bool:
+    """Whether the two sets of data render to the same text (whitespace aside), heading by heading."""
+    first = _rendered_text(base, template_dirs)
+    return first is not None and first == _rendered_text(candidate, template_dirs)
+
+
+def _rendered_text(data: dict[str, Any], template_dirs: resources.TemplateDirs) -> list[str] | None:
+    from .load import report_from_data
+    from .render import build_document
+    from .tree import Run, plain
+    try:
+        report = report_from_data(data, "导入结果", template_dirs=template_dirs)
+        document = build_document(report, template_dirs=template_dirs)
+    except Exception:  # whatever stops a render (a data error, a template limit): not the same text
+        return None
+    out = []
+    for block in document.blocks:
+        values = [plain(v) if isinstance(v, tuple) and v and isinstance(v[0], Run) else v
+                  for v in attrs.astuple(block, recurse=False)]
+        out.append(re.sub(r"\s+", "", f"{type(block).__name__}{values!r}").replace("％", "%"))
+    return out
+
+
 def to_yaml(result: ImportResult, source: str) -> str:
     """The recovered data as YAML, with a comment saying where it came from and what to check."""
     out = io.StringIO()
@@ -828,6 +2134,8 @@ def to_yaml(result: ImportResult, source: str) -> str:
     data.yaml_set_start_comment("\n".join(head))
     yaml = YAML(typ="rt")
     yaml.width = 4096
+    # exact decimals (79.80, 6.00) as plain numbers: the loader reads them back as the same Decimal
+    yaml.representer.add_representer(Decimal, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", str(d)))
     yaml.dump(data, out)
     return out.getvalue()
 
@@ -956,7 +2264,7 @@ def _copy_parts(source: Path, archive: zipfile.ZipFile, entries: list[zipfile.Zi
     return copy
 
 
-def _read(source: Path) -> ImportResult:
+def _read(source: Path, template_dirs: resources.TemplateDirs = ()) -> ImportResult:
     package = _open_package(source)
     try:
         document = docx.Document(package)
@@ -970,7 +2278,7 @@ def _read(source: Path) -> ImportResult:
         raise _refuse(source, "无法读取 .docx 文件：没有找到正文（可能是“严格 Open XML”格式）；"
                               "请在 Word 中另存为普通的 .docx 后再导入")
     try:
-        return _Reader(document, body).read()
+        return _Reader(document, body, template_dirs).read()
     except RecursionError:
         raise _refuse(source, "无法读取 .docx 文件：文档的嵌套层次过深，已拒绝") from None
 
@@ -988,7 +2296,7 @@ def _count_values(data: Any, stop: int) -> int:
     return seen
 
 
-def _check_result(result: ImportResult, source: Path) -> tuple[str, Report]:
+def _check_result(result: ImportResult, source: Path, template_dirs: resources.TemplateDirs = ()) -> tuple[str, Report]:
     """What was recovered loads as report data within the loader's limits, read back from the YAML exactly as the
     command reads it: else a DataError naming the .docx (and the field), never a line of an output file that is not
     written. Returns the YAML and the report it loads as."""
@@ -1004,24 +2312,26 @@ def _check_result(result: ImportResult, source: Path) -> tuple[str, Report]:
         raise _refuse(source, f"文档内容过多：导入结果有 {_mb(size)}，超过报告数据文件的上限 {_mb(limits.input_bytes)}；"
                               "请把文档拆分后分别导入")
     try:
-        return text, loads_report(text, str(source))
+        return text, loads_report(text, str(source), template_dirs=template_dirs)
     except DataError as e:
         raise DataError(str(source), [Problem(p.path, f"导入结果无法作为报告数据使用：{p.message}")
                                       for p in e.problems]) from None
 
 
-def import_docx(path: str | Path) -> ImportResult:
-    """Recover report data (the generic-section form) from a .docx.
+def import_docx(path: str | Path, template_dirs: resources.TemplateDirs = ()) -> ImportResult:
+    """Recover report data from a .docx: its parts as sections, and — where its sentences state figures of the
+    indicator catalogue and its parts fit the evaluation scheme — the year, the scheme and ``areas`` holding those
+    figures (``template_dirs``: where to look for schemes and the catalogue before the packaged ones).
 
     Raises DataError naming the .docx when it cannot be read, is larger than the bounds above, or (which the
     reader is written to prevent) what was recovered would not load as report data."""
-    return import_to_yaml(path)[0]
+    return import_to_yaml(path, template_dirs)[0]
 
 
-def import_to_yaml(path: str | Path) -> tuple[ImportResult, str, Report]:
+def import_to_yaml(path: str | Path, template_dirs: resources.TemplateDirs = ()) -> tuple[ImportResult, str, Report]:
     """What ``edureport import`` writes: the recovered data, its YAML (as :func:`to_yaml` writes it for this file)
     and the report that YAML loads as, checked once. Raises DataError naming the .docx, like :func:`import_docx`."""
     source = Path(path)
-    result = _read(source)
-    text, report = _check_result(result, source)
+    result = _read(source, template_dirs)
+    text, report = _check_result(result, source, template_dirs)
     return result, text, report
