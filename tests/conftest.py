@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from docx.text.paragraph import Paragraph
 
 import edureport
 from edureport.model import Report
@@ -14,6 +15,17 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]
 #: the template folder of the examples written with schemes and indicators of their own (12 areas, city level)
 TEMPLATES = (str(ROOT / "examples" / "templates"),)
+
+
+def outline_level(paragraph: Paragraph) -> int | None:
+    """The outline level (1 = 一、) Word gives a paragraph: its own w:outlineLvl, else its style's (the built-in
+    heading styles carry it), else none."""
+    from docx.oxml.ns import qn
+
+    own = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    if own is None and paragraph.style is not None:
+        own = paragraph.style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    return None if own is None else int(own.get(qn("w:val"))) + 1
 
 
 def load_example(path: Path) -> Report:

@@ -14,7 +14,6 @@ from typing import Any
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 from docx2python import docx2python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +23,7 @@ from edureport import tree
 from edureport.numbering import chinese_numeral
 from edureport.render import build_document
 
+from .conftest import outline_level
 from .ooxml_check import problems
 from .pdfpages import need_office
 
@@ -157,7 +157,7 @@ def docx_paragraphs(data: bytes) -> list[tuple[bool, str]]:
     out = []
     for p in docx.Document(io.BytesIO(data)).paragraphs:
         if p.text:
-            out.append((p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is not None, p.text))
+            out.append((outline_level(p) is not None, p.text))
     return out
 
 

@@ -114,3 +114,21 @@ def test_html_labels_follow_the_profile_like_the_docx() -> None:
     report = edureport.Report(title="报告", sections=[edureport.Section("一", sections=[
         edureport.Section("二", sections=[edureport.Section("三")])])])
     assert "1．三" in edureport.render_html(report, profile=profile).decode("utf-8")
+
+
+def test_outputs_are_written_with_the_process_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+    previous = os.umask(0o022)
+    try:
+        source = tmp_path / "r.yaml"
+        source.write_text("title: 报告\n", "utf-8")
+        assert main(["render", str(source), "-o", str(tmp_path / "r.docx"), "--html"]) == 0
+        assert main(["schema", "-o", str(tmp_path / "s.json")]) == 0
+        for name in ("r.docx", "r.html", "s.json"):
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+        os.umask(0o027)
+        assert main(["render", str(source), "-o", str(tmp_path / "q.docx")]) == 0
+        assert stat.S_IMODE((tmp_path / "q.docx").stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)

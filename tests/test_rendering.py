@@ -5,11 +5,13 @@ Geometry comes from the layout profile, so the checks prove the profile's number
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import unicodedata
 from pathlib import Path
 
+import attrs
 import docx
 import pytest
 from docx.shared import Length, Mm
@@ -20,7 +22,7 @@ from edureport.profile import load_profile
 from edureport.render import default_profile
 
 from .conftest import EXAMPLE_IDS, Rendered, examples_with
-from .pdfpages import Line, Page, convert_to_pdf, is_full_width, read_pages
+from .pdfpages import Line, Page, convert_to_pdf, is_full_width, need_office, read_pages
 
 pytestmark = pytest.mark.rendering
 
@@ -84,12 +86,23 @@ def leading_heading_lines(page: Page, headings: list[str]) -> int:
     return count
 
 
+def colophon_pages(pages: list[Page]) -> list[Page]:
+    """The pages of the 版记's section at the end: the 版记 page and the blank page before it, if any."""
+    if not pages or not any(line.text.endswith("印发") for line in body_lines(pages[-1])):
+        return []
+    out = [pages[-1]]
+    if len(pages) > 1 and not body_lines(pages[-2]):
+        out.insert(0, pages[-2])
+    return out
+
+
 def continued_pages(pages: list[Page]) -> list[tuple[Page, Page]]:
     """(page, next page) where the body flows on without a forced break: the pages the body must fill."""
     pairs = []
+    forced = colophon_pages(pages)
     for page, nxt in itertools.pairwise(pages):
-        if page.number == 1 or starts_attachment(nxt):
-            continue  # page 1 carries the header block; an attachment starts on a new page by rule
+        if page.number == 1 or starts_attachment(nxt) or nxt in forced or page in forced:
+            continue  # page 1 carries the header block; an attachment and the 版记 start a new page by rule
         if any(len(line.words) > 3 and line.x0 > LEFT + 1 and "表" in page.lines[0].text for line in page.lines):
             continue
         pairs.append((page, nxt))
@@ -161,8 +174,12 @@ def test_full_body_lines_hold_28_characters(name: str, pages: dict[str, list[Pag
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
 def test_page_numbers_read_dash_n_dash_outside_on_odd_and_even_pages(name: str,
                                                                     pages: dict[str, list[Page]]) -> None:
+    unnumbered = colophon_pages(pages[name])
     for page in pages[name]:
         footer = footer_lines(page)
+        if page in unnumbered:
+            assert footer == [], f"{name} page {page.number} of the 版记 is numbered: {footer[0].text}"
+            continue
         assert len(footer) == 1, f"{name} page {page.number}: footer lines {[f.text for f in footer]}"
         line = footer[0]
         assert line.text == f"—{page.number}—"
@@ -207,6 +224,40 @@ def test_colophon_last_line_sits_at_the_bottom_of_the_type_area(name: str, pages
     printed = [line for line in body_lines(last) if line.text.endswith("印发")]
     assert printed, "印发 line not on the last page"
     assert abs(printed[0].y1 - BOTTOM) < 3, f"版记 ends {BOTTOM - printed[0].y1:.1f} pt above the type area bottom"
+
+
+@pytest.mark.parametrize("name", examples_with("colophon"))
+def test_colophon_is_on_an_even_page_and_its_pages_are_unnumbered(name: str, pages: dict[str, list[Page]]) -> None:
+    """GB/T 9704 7.4/7.5: the 版记 is on the last page, an even one (封四); a blank page before it when the body
+    ends on an even page; neither carries a page number. Measured in the PDF LibreOffice prints."""
+    forced = colophon_pages(pages[name])
+    assert forced, f"{name}: no 版记 page"
+    assert len(pages[name]) % 2 == 0, f"{name}: the 版记 is on page {len(pages[name])}"
+    assert all(footer_lines(page) == [] for page in forced)
+    body_end = pages[name][-len(forced) - 1]
+    assert footer_lines(body_end) and body_lines(body_end), "the page before the 版记's section is the body's"
+    # a blank page exactly when the body ends on an even page
+    assert (len(forced) == 2) == (body_end.number % 2 == 0)
+
+
+def test_colophon_after_a_body_ending_on_an_odd_page_needs_no_blank_page(tmp_path: Path) -> None:
+    """The other parity: a one-page report puts its 版记 on page 2 with no blank page; a report whose body ends on
+    page 2 gets a blank page 3 and the 版记 on page 4."""
+    need_office()
+    short = edureport.Report(title=("报告",), sections=[edureport.Section("情况", paragraphs=["正文。"])],
+                             colophon=edureport.Colophon(printer="某县人民政府办公室", cc=("某单位",),
+                                                         print_date=dt.date(2024, 6, 5)))
+    longer = attrs.evolve(short, sections=[edureport.Section("情况", paragraphs=["正文。"] * 30)])
+    files = []
+    for stem, report in (("short", short), ("longer", longer)):
+        files.append(tmp_path / f"{stem}.docx")
+        files[-1].write_bytes(edureport.render_docx(report))
+    measured = [read_pages(pdf) for pdf in convert_to_pdf(files, tmp_path)]
+    assert [len(p) for p in measured] == [2, 4]
+    assert [len(colophon_pages(p)) for p in measured] == [1, 2]
+    for document in measured:
+        assert [bool(footer_lines(page)) for page in document] == [True] * (len(document) - len(
+            colophon_pages(document))) + [False] * len(colophon_pages(document))
 
 
 @pytest.mark.parametrize("name", examples_with("header"))

@@ -3,6 +3,7 @@ run, and the body text compared with the reference report it was transcribed fro
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import edureport
 from edureport.profile import load_profile
 from edureport.render import default_profile
 
-from .conftest import EXAMPLE_IDS, Rendered
+from .conftest import EXAMPLE_IDS, ROOT, Rendered, outline_level
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、]|（\d+）)\s*")
@@ -74,8 +75,7 @@ def document_paragraphs(r: Rendered) -> list[tuple[int | None, str]]:
         started = started or (p.style is not None and p.style.style_id == "DocTitle")
         if not started or not p.text.strip():
             continue
-        level = p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        out.append((None if level is None else int(level.get(qn("w:val"))) + 1, normalise(p.text)))
+        out.append((outline_level(p), normalise(p.text)))
     return out
 
 
@@ -97,18 +97,43 @@ def test_000_numbers_level_4_straight_through_eight_parents(rendered: dict[str, 
 
 @pytest.mark.parametrize("name", ["001-dianjiang-2022", "004-nanan-2024", "000-anyue-2024"])
 def test_run_in_headings_share_their_paragraph_with_the_text(name: str, rendered: dict[str, Rendered]) -> None:
+    """A run-in heading is one paragraph in the built-in heading style of its level (so Word's navigation pane,
+    a 目录 and pandoc see it), not kept with the next paragraph; its body runs undo what the heading style would
+    lend them: the body's font, and bold off when the heading level is bold."""
     document = docx.Document(str(rendered[name].docx))
-    run_in = [p for p in document.paragraphs if p.style.style_id == "BodyText"
-              and p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is not None]
+    keep_next = f"{qn('w:pPr')}/{qn('w:keepNext')}"
+    run_in = [p for p in document.paragraphs if p.style.style_id.startswith("Heading") and len(p.runs) > 1]
     assert run_in, "no run-in headings"
     profile = default_profile()
+    headings = [p for p in document.paragraphs if p.style.style_id.startswith("Heading")]
     for p in run_in:
         label_run, body_run = p.runs[0], p.runs[1]
-        level = int(p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val"))) + 1
-        heading_font = profile.font(getattr(profile.roles, f"heading{level}"))
+        level = outline_level(p)
+        assert level is not None and p.style.style_id == f"Heading{level}" and p.style.element.name_val == f"heading {level}"
+        if p._p.find(keep_next).get(qn("w:val")) != "0":  # only the text just before the signature keeps with it
+            assert p is headings[-1] or p._p is headings[-1]._p
+        heading = getattr(profile.roles, f"heading{level}")
         assert LABEL.match(label_run.text) and label_run.text.endswith("。")
-        assert label_run._r.rPr.rFonts.get(qn("w:eastAsia")) == heading_font
+        assert label_run._r.rPr.rFonts.get(qn("w:eastAsia")) == profile.font(heading)
         assert body_run._r.rPr.rFonts.get(qn("w:eastAsia")) == profile.fonts.fangsong
+        assert body_run.bold is (False if heading.bold else None)
+
+
+def test_the_body_of_a_run_in_heading_is_not_bold_when_its_level_is(tmp_path: Path) -> None:
+    """heading3 bold (as many offices set it): the heading text is bold, the text after it in the same paragraph is
+    not."""
+    profile_file = tmp_path / "bold.yaml"
+    base = (ROOT / "src" / "edureport" / "profiles" / "gbt9704-2012.yaml").read_text(encoding="utf-8")
+    profile_file.write_text(base.replace("heading3: {value: {font: fangsong, size: 16pt, bold: false}",
+                                         "heading3: {value: {font: fangsong, size: 16pt, bold: true}"), encoding="utf-8")
+    profile = load_profile(profile_file)
+    assert profile.roles.heading3.bold
+    report = edureport.Report(title=("报告",), sections=[edureport.Section("一级", sections=[
+        edureport.Section("二级", sections=[edureport.Section("三级", run_in=True, paragraphs=["正文。"])])])])
+    document = docx.Document(io.BytesIO(edureport.render_docx(report, profile=profile)))
+    p = next(p for p in document.paragraphs if p.style.style_id == "Heading3")
+    assert [(r.text, r.bold) for r in p.runs] == [("1.三级。", True), ("正文。", False)]
+    assert document.styles["Heading 3"].font.bold is True
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))

@@ -161,6 +161,7 @@ class ColophonLayout:
     inner_rule: Length
     side_indent: Chars
     line_height: Length
+    bottom_slack: Length
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +31,7 @@ from .templating import Limits, render_markup
 from .tree import Document
 from .writer import write_docx
 from .writer.html import write_html
+from .writer.titles import wrapping_lines
 
 TemplateDirs = Sequence[str | os.PathLike[str]]
 
@@ -61,6 +63,8 @@ def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft
                            context={"scheme": scheme, "findings": findings, "draft": draft, "say": say})
     document = parse_markup(markup, template=skeleton, level3_period=profile.headings.level3_period,
                             run_in_end=profile.headings.run_in_end)
+    findings += [Finding("warning", f"title[{i}]", message, text=line, fix=fix)  # a given title line that wraps
+                 for i, line, message, fix in wrapping_lines(document, profile)]
     if scheme is not None:
         _check_placement(report, scheme, say, skeleton)
         findings += say.findings + unstated(report, scheme, say)
@@ -144,11 +148,29 @@ def render_to_stream(report: Report, stream: BinaryIO, *, profile: Profile | Non
     return result.findings
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask. Linux reports it in /proc; elsewhere it can only be read by setting it, under a lock."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see either the old file or the complete new one, never a part."""
     target = Path(path)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a file a user asked for gets the usual mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, target)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from docx.oxml.ns import qn
 from docx.shared import Length
 from lxml import etree
 
@@ -16,21 +17,23 @@ from .. import tree
 from ..profile import Profile, Role
 from . import package
 from .layout import footer_distance, mark_size, text_width
-from .oxml import border, bottom_textbox, el, field_runs, ppr, rpr, serialize, tab, text, twips
+from .oxml import border, el, field_runs, ppr, rpr, serialize, tab, text, twips
 
-# style id → (display name shown in Word/WPS, profile role, outline level or None)
-_PARAGRAPH_STYLES: dict[str, tuple[str, str, int | None]] = {
-    "Normal": ("Normal", "body", None),
-    "BodyText": ("公文正文", "body", None),
-    "DocTitle": ("公文标题", "title", None),
-    "Heading1": ("一级标题", "heading1", 0),
-    "Heading2": ("二级标题", "heading2", 1),
-    "Heading3": ("三级标题", "heading3", 2),
-    "Heading4": ("四级标题", "heading4", 3),
-    "IssuerMark": ("发文机关标志", "issuer_mark", None),
-    "Colophon": ("版记", "colophon", None),
-    "Footer": ("页码", "page_number", None),
-    "TableText": ("表格文字", "table", None),
+# style id → (name, Chinese alias, profile role, outline level or None). Headings, title, body and footer use Word's
+# built-in style names, which Word and WPS show localised (标题 1, 标题, 正文, 页脚) and which the navigation pane,
+# an inserted 目录, pandoc and mammoth rely on; the alias carries the 公文 name.
+_PARAGRAPH_STYLES: dict[str, tuple[str, str, str, int | None]] = {
+    "Normal": ("Normal", "正文", "body", None),
+    "BodyText": ("Body Text", "公文正文", "body", None),
+    "DocTitle": ("Title", "公文标题", "title", None),
+    "Heading1": ("heading 1", "一级标题", "heading1", 0),
+    "Heading2": ("heading 2", "二级标题", "heading2", 1),
+    "Heading3": ("heading 3", "三级标题", "heading3", 2),
+    "Heading4": ("heading 4", "四级标题", "heading4", 3),
+    "IssuerMark": ("发文机关标志", "", "issuer_mark", None),
+    "Colophon": ("版记", "", "colophon", None),
+    "Footer": ("footer", "页码", "page_number", None),
+    "TableText": ("表格文字", "", "table", None),
 }
 
 
@@ -42,8 +45,9 @@ class _Writer:
         self.indent2 = profile.chars(profile.indents.first_line)
         # set while writing the blocks that must share a page with what follows (the text before a signature)
         self.keep_with_next = False
-        self._rpr_cache: dict[tuple[str, Length | None, bool], etree._Element] = {}
+        self._rpr_cache: dict[tuple[str, Length | None, bool, str | None], etree._Element] = {}
         self._ppr_cache: dict[str, etree._Element] = {}
+        self.colophon_section = False  # set once the 版记 has opened the last section
 
     # --- runs and paragraphs ---------------------------------------------------------------------------------
 
@@ -52,9 +56,11 @@ class _Writer:
         return r
 
     def run(self, paragraph: etree._Element, value: str, role_name: str, *,
-            size: Length | None = None, placeholder: bool = False) -> etree._Element:
+            size: Length | None = None, placeholder: bool = False, host: str | None = None) -> etree._Element:
+        """A run of ``role_name``. ``host`` is the role of the paragraph's style when it is another role's (the body
+        of a run-in heading sits in a heading paragraph): what the run would otherwise inherit from it is undone."""
         r = el(paragraph, "w:r")
-        key = (role_name, size, placeholder)
+        key = (role_name, size, placeholder, host)
         proto = self._rpr_cache.get(key)
         if proto is None:
             # Runs of one role share their properties: build them once, then copy (building lxml elements one
@@ -62,15 +68,27 @@ class _Writer:
             role = self.role(role_name)
             colour = self.p.color(role) if role.color != "text" else None
             highlight = self.p.colors.placeholder if placeholder else None
+            spacing, unbold = None, False
+            if host is not None and host != role_name:
+                style = self.role(host)
+                if size is None and style.size != role.size:
+                    size = role.size
+                if style.spacing != role.spacing:
+                    spacing = role.spacing if role.spacing is not None else self.p.grid.char_spacing
+                if colour is None and style.color != "text":
+                    colour = self.p.color(role)
+                unbold = style.bold and not role.bold
             proto = self._rpr_cache[key] = rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role),
-                                               bold=role.bold, color=colour, size=size, highlight=highlight)
+                                               bold=role.bold, color=colour, size=size, highlight=highlight,
+                                               spacing=spacing, unbold=unbold)
         r.append(proto.__copy__())  # type: ignore[attr-defined]  # lxml copies the whole subtree
         text(r, value)
         return r
 
-    def runs(self, paragraph: etree._Element, runs: tree.Runs, role: str | None = None) -> None:
+    def runs(self, paragraph: etree._Element, runs: tree.Runs, role: str | None = None,
+             host: str | None = None) -> None:
         for r in runs:
-            self.run(paragraph, r.text, role or r.role, placeholder=r.placeholder)
+            self.run(paragraph, r.text, role or r.role, placeholder=r.placeholder, host=host)
 
     def para(self, style: str, props: dict[str, dict[str, str] | list[etree._Element] | None] | None = None,
              parent: etree._Element | None = None) -> etree._Element:
@@ -127,10 +145,13 @@ class _Writer:
         self.blank(p.header_block.lines_before_title)
 
     def title(self, b: tree.Title) -> None:
+        from .titles import title_lines  # clause 7.3.1: a one-line title too wide for the type area is broken
+
         para = self.para("DocTitle")
-        for i, line in enumerate(b.lines):
+        lines = title_lines(b.lines, self.p)
+        for i, line in enumerate(lines):
             r = self.run(para, line, "title")
-            if i < len(b.lines) - 1:
+            if i < len(lines) - 1:
                 el(r, "w:br")
 
     def addressee(self, b: tree.Addressee) -> None:
@@ -143,11 +164,16 @@ class _Writer:
     def heading(self, b: tree.Heading) -> None:
         role = f"heading{b.level}"
         if b.run_in:
-            para = self.para("BodyText", {"outlineLvl": {"val": str(b.level - 1)}})
+            # A run-in heading (（一）标题。正文……) is one paragraph in the heading's style, so Word's navigation
+            # pane, an inserted 目录 and pandoc see the level; they show the whole paragraph as its text. Word's own
+            # construction for a run-in heading (a heading paragraph whose mark is hidden with w:specVanish, then
+            # the body paragraph) lists only the heading, but LibreOffice 7.4 lays it out on two lines (measured:
+            # the heading alone on the first line), and the PDF and every LibreOffice or WPS user would see that.
+            para = self.para(f"Heading{b.level}", {"keepNext": {"val": "0"}})
             self.run(para, b.label + b.title, role)
-            self.runs(para, b.body)
+            self.runs(para, b.body, host=role)
         else:
-            para = self.para(f"Heading{b.level}", {"outlineLvl": {"val": str(b.level - 1)}})
+            para = self.para(f"Heading{b.level}")
             self.run(para, b.label + b.title, role)
 
     def attachment_notes(self, b: tree.AttachmentNotes) -> None:
@@ -258,30 +284,56 @@ class _Writer:
                     self.run(para, value, "table")
 
     def colophon(self, b: tree.Colophon) -> None:
-        """版记 (clause 7.4) in a text box anchored to the bottom of the type area of the last page."""
+        """版记 (clause 7.4) on a page of its own at the end, its last line on the last line of the type area.
+
+        Its paragraphs are ordinary body paragraphs, so every reader sees them: pandoc, docx2python, python-docx's
+        ``paragraphs``, mammoth, screen readers. (A text box anchored to the bottom of the page puts it there
+        without knowing the layout, but pandoc and python-docx read no text box, and a VML mc:Fallback makes
+        docx2python read it twice: measured with pandoc 2.17 and 3.9.) The page is the first of a section that
+        starts on an even page (w:type evenPage): Word, WPS and LibreOffice insert the blank page when the body
+        ends on an even page, so the 版记 is always on an even page (封四) without edureport knowing the layout;
+        the section's footers are empty, so neither the blank page nor the 版记 page is numbered (clause 7.5).
+        Word's w:framePr, a floating table and a bottom-aligned section would keep it on the body's last page,
+        but LibreOffice 7.4 lays all three out at the top (measured), so the page of its own is the one layout
+        every program agrees on."""
         p, c = self.p, self.p.colophon
+        self.end_section()
         side = p.chars(c.side_indent, p.roles.colophon)
         black = p.colors.text
-        holder = el(None, "w:body")  # the paragraphs are built here, then moved into the text box
-        rows = []
+        rows: list[tuple[dict[str, dict[str, str] | list[etree._Element] | None],
+                         tuple[tuple[str | None, tree.Runs | None], ...]]] = []
         if b.cc:
-            para = self.para("Colophon", {"pBdr": [border("top", c.outer_rule, black),
-                                                   border("bottom", c.inner_rule, black)],
-                                          "ind": {"left": twips(side), "right": twips(side)}}, parent=holder)
-            self.run(para, b.cc, "colophon")
-            rows.append(para)
+            rows.append(({"pBdr": [border("top", c.outer_rule, black), border("bottom", c.inner_rule, black)],
+                          "ind": {"left": twips(side), "right": twips(side)}}, ((b.cc, None),)))
         rules = [border("bottom", c.outer_rule, black)] if b.cc else [
             border("top", c.outer_rule, black), border("bottom", c.outer_rule, black)]
-        para = self.para("Colophon", {"pBdr": rules, "tabs": [tab("right", Length(p.type_width - side))],
-                                      "ind": {"left": twips(side)}}, parent=holder)
-        self.run(para, b.printer, "colophon")
-        self.run(para, "\t", "colophon")
-        self.runs(para, b.date, "colophon")
-        rows.append(para)
-        rule_allowance = 2 * c.outer_rule + c.inner_rule
-        height = Length(len(rows) * c.line_height + rule_allowance)
-        anchor = self.para("Colophon", {"spacing": {"before": "0", "after": "0", "line": "20", "lineRule": "exact"}})
-        bottom_textbox(anchor, rows, width=p.type_width, height=height, shape_id=1, name="版记")
+        rows.append(({"pBdr": rules, "tabs": [tab("right", Length(p.type_width - side))], "ind": {"left": twips(side)}},
+                     ((b.printer, None), ("\t", None), (None, b.date))))
+        # Borders are drawn outside the exactly spaced lines, so they add their widths to the block's height
+        height = Length(len(rows) * c.line_height + 2 * c.outer_rule + c.inner_rule + c.bottom_slack)
+        self.para("Normal", {"snapToGrid": {"val": "0"}, "spacing": {
+            "before": "0", "after": "0", "line": twips(Length(max(0, p.type_height - height))), "lineRule": "exact"}})
+        for i, (props, parts) in enumerate(rows):
+            para = self.para("Colophon", {**props, "keepNext": None} if i < len(rows) - 1 else props)
+            for value, runs in parts:
+                if value is not None:
+                    self.run(para, value, "colophon")
+                else:
+                    self.runs(para, runs or (), "colophon")
+        self.colophon_section = True
+
+    def end_section(self) -> None:
+        """Close the section the body is in: its properties go into the last paragraph's properties (a table
+        cannot carry them, so after a table a one-twip paragraph does)."""
+        last = self.body[-1] if len(self.body) else None
+        if last is None or last.tag != qn("w:p"):
+            last = self.para("Normal", {"snapToGrid": {"val": "0"},
+                                        "spacing": {"before": "0", "after": "0", "line": "20", "lineRule": "exact"}})
+        props = last.find(qn("w:pPr"))
+        if props is None:
+            props = el(None, "w:pPr")
+            last.insert(0, props)
+        self.section_properties(props)
 
     # --- the whole document ----------------------------------------------------------------------------------
 
@@ -303,16 +355,20 @@ class _Writer:
                 isinstance(block, tree.AttachmentNotes) and isinstance(nxt, tree.Signature))
             handlers[type(block)](block)
         self.keep_with_next = False
-        self.section_properties()
+        self.section_properties(self.body, colophon=self.colophon_section)
         root = el(None, "w:document")
         root.append(self.body)
         return root
 
-    def section_properties(self) -> None:
+    def section_properties(self, parent: etree._Element, colophon: bool = False) -> None:
+        """A section's properties. The 版记's section starts on an even page and has empty footers."""
         p = self.p
-        sect = el(self.body, "w:sectPr")
-        el(sect, "w:footerReference", {"r:id": "rIdFooterOdd", "type": "default"})
-        el(sect, "w:footerReference", {"r:id": "rIdFooterEven", "type": "even"})
+        sect = el(parent, "w:sectPr")
+        footers = ("rIdFooterBlank", "rIdFooterBlank") if colophon else ("rIdFooterOdd", "rIdFooterEven")
+        el(sect, "w:footerReference", {"r:id": footers[0], "type": "default"})
+        el(sect, "w:footerReference", {"r:id": footers[1], "type": "even"})
+        if colophon:
+            el(sect, "w:type", {"val": "evenPage"})
         el(sect, "w:pgSz", {"w": twips(p.page.width), "h": twips(p.page.height)})
         el(sect, "w:pgMar", {"top": twips(p.page.margin_top), "right": twips(p.page.margin_right),
                              "bottom": twips(p.page.margin_bottom), "left": twips(p.page.margin_left),
@@ -352,13 +408,15 @@ def _styles(p: Profile) -> etree._Element:
                                                               "line": twips(p.table.line_height),
                                                               "lineRule": "exact"}, "jc": {"val": "left"}},
     }
-    for style_id, (name, role_name, outline) in _PARAGRAPH_STYLES.items():
+    for style_id, (name, alias, role_name, outline) in _PARAGRAPH_STYLES.items():
         role: Role = getattr(p.roles, role_name)
         attrs = {"type": "paragraph", "styleId": style_id}
         if style_id == "Normal":
             attrs["default"] = "1"
         style = el(root, "w:style", attrs)
         el(style, "w:name", {"val": name})
+        if alias:
+            el(style, "w:aliases", {"val": alias})
         if style_id != "Normal":
             el(style, "w:basedOn", {"val": "Normal"})
         el(style, "w:qFormat")
@@ -430,6 +488,15 @@ _APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<Application>edureport</Application></Properties>')
 
 
+def _blank_footer() -> bytes:
+    root = el(None, "w:ftr")
+    el(root, "w:p")
+    return serialize(root)
+
+
+_BLANK_FOOTER = _blank_footer()
+
+
 @functools.lru_cache(maxsize=8)
 def _profile_parts(profile: Profile) -> dict[str, bytes]:
     """The parts that depend on the profile only (styles, settings, fonts, footers): built once per profile."""
@@ -444,23 +511,31 @@ def _profile_parts(profile: Profile) -> dict[str, bytes]:
 
 def write_docx(document: tree.Document, profile: Profile) -> bytes:
     """The .docx bytes for ``document`` laid out with ``profile``. Same input, same bytes."""
-    body = serialize(_Writer(profile).build(document))
+    writer = _Writer(profile)
+    body = serialize(writer.build(document))
     static = _profile_parts(profile)
+    types = {
+        "/word/document.xml": package.CT_MAIN, "/word/styles.xml": package.CT_STYLES,
+        "/word/settings.xml": package.CT_SETTINGS, "/word/fontTable.xml": package.CT_FONTS,
+        "/word/footer1.xml": package.CT_FOOTER, "/word/footer2.xml": package.CT_FOOTER,
+        "/docProps/core.xml": package.CT_CORE, "/docProps/app.xml": package.CT_APP}
+    links = [("rIdStyles", package.RT_STYLES, "styles.xml"), ("rIdSettings", package.RT_SETTINGS, "settings.xml"),
+             ("rIdFonts", package.RT_FONTS, "fontTable.xml"), ("rIdFooterOdd", package.RT_FOOTER, "footer1.xml"),
+             ("rIdFooterEven", package.RT_FOOTER, "footer2.xml")]
+    extra: dict[str, bytes] = {}
+    if writer.colophon_section:  # the 版记's section: a footer with no page number
+        types["/word/footer3.xml"] = package.CT_FOOTER
+        links.append(("rIdFooterBlank", package.RT_FOOTER, "footer3.xml"))
+        extra["word/footer3.xml"] = _BLANK_FOOTER
     parts = {
-        "[Content_Types].xml": package.content_types({
-            "/word/document.xml": package.CT_MAIN, "/word/styles.xml": package.CT_STYLES,
-            "/word/settings.xml": package.CT_SETTINGS, "/word/fontTable.xml": package.CT_FONTS,
-            "/word/footer1.xml": package.CT_FOOTER, "/word/footer2.xml": package.CT_FOOTER,
-            "/docProps/core.xml": package.CT_CORE, "/docProps/app.xml": package.CT_APP}),
+        "[Content_Types].xml": package.content_types(types),
         "_rels/.rels": package.relationships([
             ("rId1", package.RT_DOCUMENT, "word/document.xml"), ("rId2", package.RT_CORE, "docProps/core.xml"),
             ("rId3", package.RT_APP, "docProps/app.xml")]),
         "word/document.xml": body,
-        "word/_rels/document.xml.rels": package.relationships([
-            ("rIdStyles", package.RT_STYLES, "styles.xml"), ("rIdSettings", package.RT_SETTINGS, "settings.xml"),
-            ("rIdFonts", package.RT_FONTS, "fontTable.xml"), ("rIdFooterOdd", package.RT_FOOTER, "footer1.xml"),
-            ("rIdFooterEven", package.RT_FOOTER, "footer2.xml")]),
+        "word/_rels/document.xml.rels": package.relationships(links),
         **static,
+        **extra,
         "docProps/core.xml": _CORE,
         "docProps/app.xml": _APP,
     }

@@ -1,5 +1,5 @@
 """Small named builders for the WordprocessingML that python-docx has no API for (docGrid, PAGE fields, all four
-rFonts slots, borders, floating tables), each writing its children in the order the schema (ECMA-376 Part 1, §17)
+rFonts slots, borders), each writing its children in the order the schema (ECMA-376 Part 1, §17)
 requires. Only lxml is used, so text is always set as text: it is escaped by the serializer and cannot become markup.
 """
 
@@ -11,13 +11,9 @@ from lxml import etree
 
 W_NS = _docx_nsmap["w"]
 R_NS = _docx_nsmap["r"]
-WP_NS = _docx_nsmap["wp"]
-A_NS = _docx_nsmap["a"]
-WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-NSMAP = {"w": W_NS, "r": R_NS, "wp": WP_NS, "a": A_NS, "wps": WPS_NS, "mc": MC_NS}
-_ALL_NS = {**_docx_nsmap, "wps": WPS_NS, "mc": MC_NS}
+NSMAP = {"w": W_NS, "r": R_NS}
+_ALL_NS = dict(_docx_nsmap)
 
 _qn_cache: dict[str, str] = {}
 
@@ -60,12 +56,16 @@ def rfonts(parent: etree._Element, latin: str, east_asia: str) -> etree._Element
 
 def rpr(parent: etree._Element | None, *, latin: str, east_asia: str, bold: bool = False, color: str | None = None,
         spacing: Length | None = None, size: Length | None = None, highlight: str | None = None,
-        lang: bool = False) -> etree._Element:
+        lang: bool = False, unbold: bool = False) -> etree._Element:
+    """Run properties. ``unbold`` writes bold off explicitly, for a run in a paragraph whose style is bold."""
     props = el(parent, "w:rPr")
     rfonts(props, latin, east_asia)
     if bold:
         el(props, "w:b")
         el(props, "w:bCs")
+    elif unbold:
+        el(props, "w:b", {"val": "0"})
+        el(props, "w:bCs", {"val": "0"})
     if color is not None:
         el(props, "w:color", {"val": color})
     if spacing is not None:
@@ -152,47 +152,6 @@ def field_runs(parent: etree._Element, instruction: str, cached: str,
     el(run(), "w:fldChar", {"fldCharType": "separate"})
     text(run(), cached)
     el(run(), "w:fldChar", {"fldCharType": "end"})
-
-
-def _sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
-    """Append an element whose attributes are unqualified (DrawingML's convention)."""
-    return etree.SubElement(parent, qn(tag), attrs or {})
-
-
-def bottom_textbox(parent: etree._Element, content: list[etree._Element], *, width: Length, height: Length,
-                   shape_id: int, name: str) -> None:
-    """A borderless text box anchored to the bottom of the page's type area, centred, with text above and below
-    it but never beside it. ``content`` is its paragraphs. LibreOffice ignores w:framePr positioning, so a
-    DrawingML anchor is the one way both Word and LibreOffice put text at the bottom of a page."""
-    alt = _sub(el(parent, "w:r"), "mc:AlternateContent")
-    drawing = el(_sub(alt, "mc:Choice", {"Requires": "wps"}), "w:drawing")
-    anchor = _sub(drawing, "wp:anchor", {
-        "distT": "0", "distB": "0", "distL": "0", "distR": "0", "simplePos": "0", "relativeHeight": str(shape_id),
-        "behindDoc": "0", "locked": "1", "layoutInCell": "1", "allowOverlap": "0"})
-    _sub(anchor, "wp:simplePos", {"x": "0", "y": "0"})
-    _sub(_sub(anchor, "wp:positionH", {"relativeFrom": "margin"}), "wp:align").text = "center"
-    _sub(_sub(anchor, "wp:positionV", {"relativeFrom": "margin"}), "wp:align").text = "bottom"
-    size = {"cx": str(int(width)), "cy": str(int(height))}
-    _sub(anchor, "wp:extent", size)
-    _sub(anchor, "wp:effectExtent", {"l": "0", "t": "0", "r": "0", "b": "0"})
-    _sub(anchor, "wp:wrapTopAndBottom")
-    _sub(anchor, "wp:docPr", {"id": str(shape_id), "name": name})
-    _sub(anchor, "wp:cNvGraphicFramePr")
-    data = _sub(_sub(anchor, "a:graphic"), "a:graphicData", {"uri": WPS_NS})
-    shape = _sub(data, "wps:wsp")
-    _sub(shape, "wps:cNvSpPr", {"txBox": "1"})
-    props = _sub(shape, "wps:spPr")
-    xfrm = _sub(props, "a:xfrm")
-    _sub(xfrm, "a:off", {"x": "0", "y": "0"})
-    _sub(xfrm, "a:ext", size)
-    _sub(_sub(props, "a:prstGeom", {"prst": "rect"}), "a:avLst")
-    _sub(props, "a:noFill")
-    _sub(_sub(props, "a:ln"), "a:noFill")
-    box = el(_sub(shape, "wps:txbx"), "w:txbxContent")
-    box.extend(content)
-    body = _sub(shape, "wps:bodyPr", {"rot": "0", "vert": "horz", "wrap": "square", "lIns": "0", "tIns": "0",
-                                      "rIns": "0", "bIns": "0", "anchor": "b", "anchorCtr": "0"})
-    _sub(body, "a:noAutofit")
 
 
 def serialize(root: etree._Element) -> bytes:
