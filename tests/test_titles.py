@@ -4,6 +4,7 @@ a finding. The rule is in the docstring of ``edureport.writer.titles``."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import time
@@ -245,6 +246,17 @@ def test_the_writer_breaks_a_one_line_title(tmp_path: Path) -> None:
     assert title_paragraph(data, tmp_path) == list(break_title(title, P))
     _, findings = prepare(report, P, TEMPLATES)
     assert not [f for f in findings if f.path.startswith("title")]
+
+
+def test_an_attachments_title_is_broken_like_the_documents() -> None:
+    title = "某县2024年度义务教育优质均衡发展各项指标达标情况及薄弱环节整改措施一览表"
+    assert text_width(title, P.roles.title, P) > P.type_width
+    report = edureport.Report(title=("报告",), sections=[edureport.Section("情况", paragraphs=["正文。"])],
+                              attachments=[edureport.Attachment(title=title, paragraphs=["附件正文。"])])
+    document = docx.Document(io.BytesIO(edureport.render_docx(report)))
+    titles = [p.text.split("\n") for p in document.paragraphs if p.style.style_id == "DocTitle"]
+    assert titles == [["报告"], list(break_title(title, P))]
+    assert len(titles[1]) > 1 and all(len(line) > 1 for line in titles[1])
 
 
 def test_a_title_given_as_lines_is_kept_and_a_wrapping_line_is_a_finding(tmp_path: Path) -> None:

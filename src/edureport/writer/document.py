@@ -18,6 +18,7 @@ from ..profile import Profile, Role
 from . import package
 from .layout import footer_distance, mark_size, text_width
 from .oxml import border, el, field_runs, ppr, rpr, serialize, tab, text, twips
+from .titles import title_lines  # clause 7.3.1: a title too wide for the type area is broken by words
 
 # style id → (name, Chinese alias, profile role, outline level or None). Headings, title, body and footer use Word's
 # built-in style names, which Word and WPS show localised (标题 1, 标题, 正文, 页脚) and which the navigation pane,
@@ -145,8 +146,6 @@ class _Writer:
         self.blank(p.header_block.lines_before_title)
 
     def title(self, b: tree.Title) -> None:
-        from .titles import title_lines  # clause 7.3.1: a one-line title too wide for the type area is broken
-
         para = self.para("DocTitle")
         lines = title_lines(b.lines, self.p)
         for i, line in enumerate(lines):
@@ -235,7 +234,12 @@ class _Writer:
         self.run(label, b.label, "attachment_label")
         self.blank(self.p.body.title_lines_after_label)
         if b.title:
-            self.run(self.para("DocTitle"), b.title, "title")
+            para = self.para("DocTitle")
+            lines = title_lines((b.title,), self.p)
+            for i, line in enumerate(lines):
+                r = self.run(para, line, "title")
+                if i < len(lines) - 1:
+                    el(r, "w:br")
             self.blank(self.p.body.lines_after_attachment_title)
 
     def table_title(self, b: tree.TableTitle) -> None:
