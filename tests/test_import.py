@@ -1,6 +1,9 @@
 """``edureport import``: render → import → render keeps the text and heading levels of every example; .docx files
 written the way people write them (typed numbers, Word numbered lists, run-in headings, numbering mistakes) are
-recovered with ≥ 98 % of heading levels right and no text lost."""
+recovered with ≥ 98 % of heading levels right and no text lost. Issue 11 item 6: issuer mark, title and addressee
+told apart, tables anywhere, the 版记 and the levels read from any construction, files re-saved by LibreOffice
+(tests/fixtures/import), and the year, scheme and typed figures recovered (≥ 90 % of those of 000, 001 and 004) so
+that import → rollover moves them to 上年."""
 
 from __future__ import annotations
 
@@ -14,8 +17,10 @@ import tempfile
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import docx
@@ -30,18 +35,51 @@ from edureport import importer
 from edureport.cli import main
 from edureport.formatting import written
 from edureport.importer import ImportResult, import_docx, to_yaml
+from edureport.schemes import load_scheme
 
 from .conftest import EXAMPLES, Rendered
 from .pdfpages import need_office
 
 
+def outline_level(p: Any, styles: dict[str, Any]) -> str | None:
+    """A paragraph's outline level as Word's navigation pane reads it: its own w:outlineLvl, else its style's (through
+    w:basedOn), else a built-in heading style's ("heading 1" … "heading 9"); None for body text (level 9)."""
+    node = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    ref = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    style_id = ref.get(qn("w:val")) if ref is not None else None
+    for _ in range(20):
+        if node is not None:
+            break
+        style = styles.get(style_id) if style_id is not None else styles.get("")  # "": the default style
+        if style is None:
+            break
+        node = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        name = style.find(qn("w:name"))
+        m = re.fullmatch(r"heading ([1-9])", name.get(qn("w:val")).lower()) if name is not None else None
+        if node is None and m:
+            return str(int(m.group(1)) - 1)
+        based = style.find(qn("w:basedOn"))
+        style_id = based.get(qn("w:val")) if based is not None else None
+        if style_id is None:
+            break
+    level = node.get(qn("w:val")) if node is not None else None
+    return None if level in (None, "9") else level
+
+
 def body(path: Path) -> list[tuple[str | None, str]]:
-    """(outline level, text) of every non-empty paragraph, whitespace removed."""
+    """(outline level, text) of every non-empty paragraph, whitespace removed; the level from the paragraph or its
+    style, whichever construction the writer uses."""
+    document = docx.Document(str(path))
+    styles: dict[str, Any] = {}
+    for style in document.styles.element.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "paragraph":
+            styles[style.get(qn("w:styleId"))] = style
+            if style.get(qn("w:default")) in ("1", "true"):
+                styles.setdefault("", style)
     out = []
-    for p in docx.Document(str(path)).paragraphs:
+    for p in document.paragraphs:
         if p.text.strip():
-            level = p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-            out.append((None if level is None else level.get(qn("w:val")), re.sub(r"\s+", "", p.text)))
+            out.append((outline_level(p._p, styles), re.sub(r"\s+", "", p.text)))
     return out
 
 
@@ -731,6 +769,28 @@ def test_a_report_without_a_title_keeps_its_first_paragraph(start: str, tmp_path
     edureport.loads_report(to_yaml(result, str(path)))
 
 
+@pytest.mark.parametrize("addressee", [True, False])
+@pytest.mark.parametrize("red", [True, False])
+def test_an_issuer_mark_line_above_a_report_without_a_title(red: bool, addressee: bool, tmp_path: Path) -> None:
+    """The issuer-mark line (red and large, or a centred "…文件") of a report without a title was taken for the
+    title when nothing below it was worded like one."""
+    document = docx.Document()
+    typed(document, "××县人民政府文件", align="center", size=36 if red else 22, red=red)
+    if addressee:
+        typed(document, "市政府教育督导室：")
+    typed(document, "全县共有各级各类学校186所。")
+    typed(document, "一、基本情况")
+    typed(document, "正文。")
+    path = tmp_path / "mark-untitled.docx"
+    document.save(str(path))
+    data = import_docx(path).data
+    assert data["header"] == {"issuer_mark": "××县人民政府文件"}
+    assert data["title"] == "（未找到标题，请填写）"
+    assert data.get("addressee") == ("市政府教育督导室" if addressee else None)
+    assert data["opening"] == ["全县共有各级各类学校186所。"]
+    assert flat(data["sections"]) == [(1, "基本情况")]
+
+
 def test_a_report_without_an_addressee(tmp_path: Path) -> None:
     path = tmp_path / "no-addressee.docx"
     person_report(path, addressee=False)
@@ -771,7 +831,8 @@ def test_seal_and_table_widths_are_recovered(rendered: dict[str, Rendered], tmp_
 # --- the year, the scheme and the figures ---------------------------------------------------------------------------
 
 def typed_values(report: edureport.Report, areas: tuple[str, ...] = ("funding", "equity")) -> dict[tuple, str]:
-    """The catalogue indicators' values typed in a report's areas: this year's value and the stated change."""
+    """The catalogue indicators' values typed in a report's areas: this year's value, last year's and the stated
+    change, keyed (area, indicator, item, field)."""
     out: dict[tuple, str] = {}
     for key, area in (report.areas or {}).items():
         if key not in areas:
@@ -782,25 +843,64 @@ def typed_values(report: edureport.Report, areas: tuple[str, ...] = ("funding", 
                     continue
                 if figure.current is not None:
                     out[(key, name, item, "current")] = written(figure.current)
+                if figure.previous is not None:
+                    out[(key, name, item, "previous")] = written(figure.previous)
                 if figure.stated_change is not None:
                     out[(key, name, item, "change")] = str(figure.stated_change)
     return out
 
 
+def recovered_share(example: edureport.Report, report: edureport.Report) -> tuple[float, set[tuple]]:
+    """The share of the example's typed funding and equity figures that ``report`` holds with the same value, and
+    those it misses."""
+    wanted = typed_values(example)
+    got = {k[1:]: v for k, v in typed_values(report, tuple(report.areas or ())).items()}
+    missing = {k for k, v in wanted.items() if got.get(k[1:]) != v}
+    return 1 - len(missing) / len(wanted), missing
+
+
+#: issue 11 item 6: the share of the typed funding and equity figures of examples 000, 001 and 004 that import must
+#: recover from their rendered .docx
+RECOVERED_AT_LEAST = 0.9
+
+
 @pytest.mark.parametrize("name", ["000-anyue-2024", "001-dianjiang-2022", "004-nanan-2024"])
 def test_the_typed_figures_of_the_reference_reports_are_recovered(name: str, rendered: dict[str, Rendered]) -> None:
     """The funding and equity figures the reference reports type (the catalogue's indicators; their own local
-    figures aside) come back from the rendered .docx with the same value: ≥ 90 % of them."""
+    figures aside) come back from the rendered .docx with the same value: at least 90 % of them (all of them today:
+    25 of 000, 26 of 001, 22 of 004)."""
     result, _, report = importer.import_to_yaml(rendered[name].docx)
     wanted = typed_values(rendered[name].report)
-    got = typed_values(report, tuple(report.areas or ()))
-    got = {k[1:]: v for k, v in got.items()}
-    same = [k for k, v in wanted.items() if got.get(k[1:]) == v]
-    assert len(same) / len(wanted) >= 0.9, f"{name}: {len(same)}/{len(wanted)}; missing {set(wanted) - set(same)}"
+    assert len(wanted) >= 20  # not vacuous: each of these reports types 22 to 26 such figures
+    share, missing = recovered_share(rendered[name].report, report)
+    same = set(wanted) - missing
+    assert share >= RECOVERED_AT_LEAST, f"{name}: {len(same)}/{len(wanted)}; missing {missing}"
     assert report.year == rendered[name].report.year
     assert report.scheme == rendered[name].report.scheme
     recognised = [note for note in result.notes if note.startswith("从正文识别的数字，请核对")]
     assert len(recognised) >= len(same)  # each figure is listed for a person to check
+
+
+@pytest.mark.parametrize("name", ["000-anyue-2024", "001-dianjiang-2022", "004-nanan-2024"])
+def test_a_likely_scheme_is_found_from_the_structure_when_none_is_cited(name: str, rendered: dict[str, Rendered],
+                                                                        tmp_path: Path) -> None:
+    """A report that cites no scheme's 文号 got the default scheme or none: the scheme whose parts it is headed
+    by (then the most figures placed) is taken, said in a note, and the figures come back as with the citation."""
+    document = docx.Document(str(rendered[name].docx))
+    cited = 0
+    for t in document.element.body.iter(qn("w:t")):
+        text = re.sub(r"[（(][^（）()]{1,12}〔\d{4}〕\d+号[）)]", "", t.text or "")
+        cited += text != t.text
+        t.text = text
+    assert cited  # the example cites its scheme's notice, by 文号
+    path = tmp_path / f"{name}-uncited.docx"
+    document.save(str(path))
+    result, _, report = importer.import_to_yaml(path)
+    example = rendered[name].report
+    assert report.scheme == example.scheme and report.year == example.year
+    assert any("没有引用能识别的评价方案" in note and f"（{example.scheme}）" in note for note in result.notes)
+    share, missing = recovered_share(example, report)
+    assert share >= RECOVERED_AT_LEAST, missing
 
 
 def test_import_then_rollover_moves_last_years_figures(rendered: dict[str, Rendered], tmp_path: Path) -> None:
@@ -809,6 +909,14 @@ def test_import_then_rollover_moves_last_years_figures(rendered: dict[str, Rende
     assert report.year == 2023
     rolled, log = edureport.rollover_text(text, 2024)
     moved = dict(log.moved)
+    # every figure recovered as this year's value is last year's now, but a standard the catalogue carries over
+    indicators = load_scheme(str(report.scheme)).catalogue.indicators
+    recovered = {(".".join(["areas", area, key, *([item] if item else [])]), indicators[key].rollover)
+                 for area, key, item, field in typed_values(report, tuple(report.areas or ())) if field == "current"}
+    moved_from = {re.sub(r"\.current$", "", path) for path in moved}
+    assert len(recovered) >= 20
+    assert {path for path, how in recovered if how not in ("carry", "clear")} <= moved_from
+    assert not {path for path, how in recovered if how == "carry"} & (moved_from | set(log.cleared))
     assert moved["areas.funding.budget_funds.current"] == "areas.funding.budget_funds.previous"
     assert {"areas.funding.public_funds_paid", "areas.funding.supervision_budget", "areas.funding.vocational_funds",
             "areas.equity.aid"} <= set(moved)
@@ -905,6 +1013,520 @@ def test_the_evaluation_year_is_read_from_the_title_the_opening_or_the_dates(dat
     assert importer._evaluation_year(data)[0] == year
 
 
+# --- tables anywhere ------------------------------------------------------------------------------------------------
+
+def annotated_report(path: Path) -> None:
+    """person_report's 版头, title and addressee, a short body, the 附件说明, the signature, a 附注, one attachment
+    and the 版记 typed as paragraphs."""
+    document = docx.Document()
+    typed(document, "××县人民政府文件", align="center", size=36, red=True)
+    typed(document, "××县人民政府", align="center", size=22)
+    typed(document, "关于2023年度履行教育职责情况的自评报告", align="center", size=22)
+    typed(document, "市政府教育督导室：")
+    typed(document, "现将有关情况报告如下。")
+    typed(document, "一、基本情况")
+    typed(document, "全县共有各级各类学校186所。")
+    typed(document, "附件：学校名单")
+    typed(document, "××县人民政府", align="right")
+    typed(document, "2024年3月1日", align="right")
+    typed(document, "（此件公开发布）")
+    typed(document, "附件")
+    typed(document, "学校名单", align="center")
+    typed(document, "城关小学、城关中学。")
+    typed(document, "抄送：市教育委员会，市财政局。")
+    typed(document, "××县人民政府办公室\t\t2024年3月1日印发")
+    document.save(str(path))
+
+
+def with_table(source: Path, target: Path, at: int, rows: int) -> str:
+    """``source`` with a table of ``rows`` rows inserted before its ``at``-th paragraph or table (at the end when
+    ``at`` is past them); returns the text of the table's first cell."""
+    document = docx.Document(str(source))
+    blocks = [c for c in document.element.body if c.tag in (qn("w:p"), qn("w:tbl"))]
+    table = document.add_table(rows=rows, cols=2)  # added before the section properties
+    for row in range(rows):
+        table.cell(row, 0).text, table.cell(row, 1).text = f"插入表格{row}甲", f"插入表格{row}乙"
+    if at < len(blocks):
+        blocks[at].addprevious(table._tbl)
+    document.save(str(target))
+    return "插入表格0甲"
+
+
+PARTS = ("header", "title", "addressee", "signature", "note", "colophon")
+
+
+@pytest.mark.parametrize("rows", [2, 1])
+@pytest.mark.parametrize("builder", ["person", "annotated"])
+def test_a_table_anywhere_is_kept_and_everything_else_is_still_recognised(builder: str, rows: int,
+                                                                          tmp_path: Path) -> None:
+    """A table after the signature made import fail ("应为文本，实际是空值", a note "…：None"); tables before the title,
+    between the issuer and the date or inside the 版记 lost those parts. A table at every place of a typed report:
+    the import never fails, the table is kept (as a table, or its rows as paragraphs, said in a note), and the
+    版头, title, addressee, headings, signature, 附注, attachments and 版记 are what they are without it."""
+    source = tmp_path / "source.docx"
+    person_report(source) if builder == "person" else annotated_report(source)
+    plain = import_docx(source)
+    assert plain.data["colophon"]["cc"] == ["市教育委员会", "市财政局"]  # the base case is right to begin with
+    count = sum(1 for c in docx.Document(str(source)).element.body if c.tag in (qn("w:p"), qn("w:tbl")))
+    for at in range(count + 1):
+        path = tmp_path / f"table-{at}.docx"
+        cell = with_table(source, path, at, rows)
+        result, text, _ = importer.import_to_yaml(path)  # loads as report data, or this raises
+        data = result.data
+        assert "None" not in text and not any("None" in note for note in result.notes), at
+        assert cell in "".join(strings(data)), at  # kept in the data itself
+        for key in PARTS:
+            assert data.get(key) == plain.data.get(key), (at, key)
+        assert flat(data.get("sections", [])) == flat(plain.data.get("sections", [])), at
+        assert [a["title"] for a in data.get("attachments", [])] == [a["title"] for a in
+                                                                     plain.data.get("attachments", [])], at
+        if rows == 2 and cell not in str(data.get("opening", [])):  # not before any heading: kept as a table
+            tables = [t for s in _sections(data.get("sections", [])) for t in s.get("tables", [])] + [
+                t for a in data.get("attachments", []) for t in a.get("tables", [])]
+            assert {"columns": ["插入表格0甲", "插入表格0乙"], "rows": [["插入表格1甲", "插入表格1乙"]]} in tables, at
+
+
+@pytest.mark.parametrize("headings", [True, False])
+def test_a_table_after_the_signature_is_kept_and_said_never_none(headings: bool, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The case of the issue: a table right after the signature (a contact list, a table of figures), then the
+    版记. The command succeeds; the table is kept at the end of the body (a table under the last heading, its rows
+    as paragraphs in a report without headings) and a note says where it went."""
+    document = docx.Document()
+    typed(document, "××县关于2023年度履行教育职责情况的自评报告", align="center")
+    typed(document, "市政府教育督导室：")
+    typed(document, "现将有关情况报告如下。")
+    if headings:
+        typed(document, "一、基本情况")
+        typed(document, "全县共有各级各类学校186所。")
+    typed(document, "××县人民政府", align="right")
+    typed(document, "2024年3月1日", align="right")
+    table = document.add_table(rows=3, cols=2)
+    for (row, col), text in {(0, 0): "联系人", (0, 1): "电话", (1, 0): "张三", (1, 1): "12345678", (2, 0): "李四",
+                             (2, 1): ""}.items():
+        table.cell(row, col).text = text
+    typed(document, "抄送：市教育委员会。")
+    typed(document, "××县人民政府办公室　　2024年3月1日印发")
+    path = tmp_path / "table-after-signature.docx"
+    document.save(str(path))
+    out = tmp_path / "out.yaml"
+    assert main(["import", str(path), "-o", str(out)]) == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert "None" not in text and "null" not in text
+    data = edureport.load_report(out)
+    assert data.signature is not None and data.signature.issuer == "××县人民政府"
+    assert data.colophon is not None and data.colophon.cc == ("市教育委员会",)
+    result = import_docx(path)
+    if headings:
+        assert result.data["sections"][-1]["tables"] == [{"columns": ["联系人", "电话"],
+                                                          "rows": [["张三", "12345678"], ["李四", ""]]}]
+    else:
+        assert result.data["opening"] == ["现将有关情况报告如下。", "联系人　电话", "张三　12345678", "李四"]
+        assert any("表格已转为段落" in note for note in result.notes)
+    assert any("署名之后" in note and "联系人" in note for note in result.notes)
+
+
+# --- headings: a standing full stop, Word's numbering, labels as people type them --------------------------------------
+
+@pytest.mark.parametrize("construction", ["typed", "word numbering", "heading style", "outline level"])
+def test_a_standing_heading_keeps_its_full_stop(construction: str, tmp_path: Path) -> None:
+    """A heading standing alone on its line that ends with 。 kept it only when typed with a label: at every level,
+    labelled, numbered by Word, styled as a heading or given an outline level, the 。 stays (a run-in heading's
+    title ends before it); rendering the imported data and importing it again gives the same headings."""
+    document = docx.Document()
+    num_id = numbering_part(document)[1]
+    typed(document, "××县履行教育职责自评报告", align="center")
+    labels = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）"}
+    for level in range(1, 5):
+        title = f"第{CN[level - 1]}级标题单独成行。"
+        if construction == "typed":
+            typed(document, labels[level] + title)
+        elif construction == "word numbering":
+            typed(document, title, numbering=(num_id, level - 1))
+        elif construction == "heading style":
+            document.add_paragraph(title, style=f"Heading {level}")
+        else:
+            p = typed(document, title)
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level - 1}"/>'))
+        typed(document, "正文段落。")
+    typed(document, "（五）接排标题。接排标题后的正文。" if construction == "typed" else "正文最后一段。")
+    path = tmp_path / "stops.docx"
+    document.save(str(path))
+    result, _, report = importer.import_to_yaml(path)
+    expected = [(level, f"第{CN[level - 1]}级标题单独成行。") for level in range(1, 5)]
+    if construction == "typed":
+        expected.append((2, "接排标题"))
+    assert flat(result.data["sections"]) == expected
+    again = tmp_path / "again.docx"
+    again.write_bytes(edureport.render_docx(report))
+    assert flat(import_docx(again).data["sections"]) == expected
+    assert "第四级标题单独成行。" in "".join(text for _, text in body(again))
+
+
+def wps_lists(document: docx.document.Document, formats: list[tuple[str, str]]) -> list[int]:
+    """One single-level list per heading level, as WPS writes them; returns the numIds."""
+    numbering = document.part.numbering_part.element
+    ids = []
+    for k, (fmt, text) in enumerate(formats):
+        n = 80 + k
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{n}"><w:multiLevelType w:val="singleLevel"/>'
+            f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+            '<w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{n}"><w:abstractNumId w:val="{n}"/></w:num>'))
+        ids.append(n)
+    return ids
+
+
+#: what numbered_report's headings import as
+NUMBERED_HEADINGS = [(1, "基本情况"), (2, "坚持党的领导"), (2, "落实经费保障"), (3, "学前教育"), (4, "控辍保学"),
+                     (3, "义务教育"), (1, "存在问题"), (2, "经费投入仍需加大。")]
+
+
+def numbered_report(path: Path, numbering: str) -> None:
+    """A report whose heading labels Word draws (none typed), under a red issuer-mark line and a two-line title, with
+    no addressee; run-in headings, a standing heading ending with 。, a table after the signature, the 版记 typed.
+    ``numbering``: "one list" (four levels 一、（一）1.（1）), "a list per level" (as WPS writes it, chineseCountingThousand
+    and half-width brackets), "styles" (paragraph styles carrying the list levels), "list style" (the list defined
+    through a numbering style: w:numStyleLink)."""
+    document = docx.Document()
+    styles: list[str] = []
+    if numbering == "a list per level":
+        ids = wps_lists(document, [("chineseCountingThousand", "%1、"), ("chineseCounting", "(%1)"),
+                                   ("decimal", "%1."), ("decimal", "(%1)")])
+        refs = [(ids[k], 0) for k in range(4)]
+    else:
+        num_id = numbering_part(document)[1]
+        if numbering == "list style":  # the levels move to a list the numbering style links to
+            part = document.part.numbering_part.element
+            defined = part.find(qn("w:abstractNum"))
+            defined.insert(0, parse_xml(f'<w:styleLink {nsdecls("w")} w:val="公文标题编号"/>'))
+            defined.set(qn("w:abstractNumId"), "91")
+            part.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+                                     '<w:numStyleLink w:val="公文标题编号"/></w:abstractNum>'))
+        refs = [(num_id, k) for k in range(4)]
+        if numbering == "styles":
+            for k in range(4):
+                style = document.styles.add_style(f"公文{CN[k]}级标题", 1)
+                style.element.get_or_add_pPr().append(parse_xml(
+                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{k}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+                styles.append(style.name)
+
+    def heading(level: int, text: str) -> None:
+        if styles:
+            document.add_paragraph(text, style=styles[level - 1])
+        else:
+            typed(document, text, numbering=refs[level - 1])
+
+    typed(document, "××县人民政府文件", align="center", size=36, red=True)
+    typed(document, "××县人民政府", align="center", size=22)
+    typed(document, "关于2023年度履行教育职责情况的自评报告", align="center", size=22)
+    typed(document, "按照市政府教育督导室的要求，我县对照评价内容逐项开展自评，现将有关情况报告如下。")
+    heading(1, "基本情况")
+    typed(document, "全县共有各级各类学校186所。")
+    heading(2, "坚持党的领导。县委常委会定期研究教育工作。")
+    heading(2, "落实经费保障")
+    heading(3, "学前教育")
+    typed(document, "持续扩大普惠性资源。")
+    heading(4, "控辍保学。建立台账，动态清零。")
+    heading(3, "义务教育")
+    heading(1, "存在问题")
+    heading(2, "经费投入仍需加大。")
+    typed(document, "部分学校办学条件有待改善。")
+    typed(document, "××县人民政府", align="right")
+    typed(document, "2024年3月1日", align="right")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "指标", (0, 1): "数值", (1, 0): "学校", (1, 1): "186所"}.items():
+        table.cell(row, col).text = text
+    typed(document, "抄送：市教育委员会，市财政局。")
+    typed(document, "××县人民政府办公室\t\t2024年3月1日印发")
+    document.save(str(path))
+
+
+def check_numbered(result: ImportResult) -> None:
+    """What numbered_report imports as."""
+    data = result.data
+    assert data["header"] == {"issuer_mark": "××县人民政府文件"}
+    assert data["title"] == ["××县人民政府", "关于2023年度履行教育职责情况的自评报告"]
+    assert "addressee" not in data
+    assert data["opening"] == ["按照市政府教育督导室的要求，我县对照评价内容逐项开展自评，现将有关情况报告如下。"]
+    assert flat(data["sections"]) == NUMBERED_HEADINGS
+    sections = _sections(data["sections"])
+    assert [s["title"] for s in sections if s.get("run_in")] == ["坚持党的领导", "控辍保学"]
+    assert sections[1]["paragraphs"] == ["县委常委会定期研究教育工作。"]
+    assert sections[-1]["paragraphs"] == ["部分学校办学条件有待改善。"]
+    assert sections[-1]["tables"] == [{"columns": ["指标", "数值"], "rows": [["学校", "186所"]]}]
+    assert data["signature"] == {"issuer": "××县人民政府", "date": "2024-03-01"}
+    assert data["colophon"] == {"printer": "××县人民政府办公室", "print_date": "2024-03-01",
+                                "cc": ["市教育委员会", "市财政局"]}
+    assert any("署名之后" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("numbering", ["one list", "a list per level", "styles", "list style"])
+def test_word_auto_numbering_under_an_issuer_mark_line_without_an_addressee(numbering: str, tmp_path: Path) -> None:
+    """Headings numbered by Word (w:numPr, numbering.xml defining chineseCounting 一、 formats), a report with an
+    issuer-mark line and no addressee: every level, the run-ins, the title and the missing addressee are right."""
+    path = tmp_path / "numbered.docx"
+    numbered_report(path, numbering)
+    result, _, _ = importer.import_to_yaml(path)
+    check_numbered(result)
+
+
+def test_word_numbering_drawn_as_1_is_placed_by_where_it_stands(tmp_path: Path) -> None:
+    """A Word list drawn "1、" (decimal) is level 1 or level 3, as when it is typed: decided the first time the list
+    is used, and the same for the rest of that list."""
+    document = docx.Document()
+    first, second, third = wps_lists(document, [("decimal", "%1、"), ("chineseCounting", "（%1）"), ("decimal", "%1、")])
+    typed(document, "××县履行教育职责自评报告", align="center")
+    for text, ref in [("基本情况", first), ("坚持党的领导", second), ("学前教育", third), ("义务教育", third),
+                      ("主要做法", first), ("建立制度", second), ("联系学校", third)]:
+        typed(document, text, numbering=(ref, 0))
+        typed(document, "正文。")
+    path = tmp_path / "arabic-lists.docx"
+    document.save(str(path))
+    result = import_docx(path)
+    assert flat(result.data["sections"]) == [(1, "基本情况"), (2, "坚持党的领导"), (3, "学前教育"), (3, "义务教育"),
+                                             (1, "主要做法"), (2, "建立制度"), (3, "联系学校")]
+    assert sum("自动编号“1、”" in note for note in result.notes) == 2  # one note per list
+
+
+#: labels as people type them, with the level each is: half-width brackets, "1、" at level 1 and at level 3,
+#: full-width digits and dots, a stray 、 after a bracket, a full-width space after a label
+TYPED_LABELS = [("1、总体情况", 1), ("(一)坚持党的领导", 2), ("1、学前教育", 3), ("(1)控辍保学。建立台账。", 4),
+                ("（2)送教上门", 4), ("2．义务教育", 3), ("(二）落实经费保障。经费足额拨付。", 2), ("2、主要做法", 1),
+                ("（一）、建立制度", 2), ("1.联系学校", 3), ("２、定期走访", 3), ("三. 存在问题", 1),
+                ("(一)　经费投入仍需加大。", 2), ("四．下一步打算", 1), ("（一）加大投入", 2), ("１、保障经费", 3),
+                ("（１）足额拨付", 4), ("十一、其他", 1)]
+
+
+def test_labels_typed_half_width_full_width_and_the_wrong_way(tmp_path: Path) -> None:
+    """"(一)", "1、", "２．", "（１）", "（一）、" mixed in one report: each at its level; "N、" is level 1 where it
+    continues the count of a level-1 heading typed that way and no level-3 count, else level 3."""
+    document = docx.Document()
+    typed(document, "××县履行教育职责自评报告", align="center")
+    for text, _ in TYPED_LABELS:
+        typed(document, text)
+        typed(document, "正文。")
+    path = tmp_path / "labels.docx"
+    document.save(str(path))
+    result = import_docx(path)
+    titles = ["总体情况", "坚持党的领导", "学前教育", "控辍保学", "送教上门", "义务教育", "落实经费保障", "主要做法",
+              "建立制度", "联系学校", "定期走访", "存在问题", "经费投入仍需加大。", "下一步打算", "加大投入", "保障经费",
+              "足额拨付", "其他"]
+    assert flat(result.data["sections"]) == [(level, title) for (_, level), title in zip(TYPED_LABELS, titles,
+                                                                                           strict=True)]
+    assert "“2、”按一级标题处理：主要做法" in result.notes and "“1、”按三级标题处理：学前教育" in result.notes
+
+
+@pytest.mark.parametrize("outline", ["in the style", "style name only"])
+def test_heading_styles_without_labels_give_the_levels_and_run_ins(outline: str, tmp_path: Path) -> None:
+    """Headings styled "heading 1" … "heading 4" (style ids Heading1…Heading4), no label typed, the outline level in
+    the style or only in its name; run-in headings as heading-styled paragraphs holding their body (longer than a
+    heading alone); a report whose first line is such a heading has no title."""
+    document = docx.Document()
+    if outline == "style name only":
+        for style in document.styles.element.findall(qn("w:style")):
+            for node in style.findall(f"{qn('w:pPr')}/{qn('w:outlineLvl')}"):
+                node.getparent().remove(node)
+    long_body = "全县教育经费足额拨付，各项经费保障机制运行良好，生均公用经费按时足额拨付到校，确保学校正常运转，教师工资按时发放。"
+    document.add_paragraph("总体情况", style="Heading 1")
+    document.add_paragraph("坚持党的领导", style="Heading 2")
+    document.add_paragraph("学前教育", style="Heading 3")
+    document.add_paragraph("落实经费保障。" + long_body, style="Heading 4")
+    document.add_paragraph("加强队伍建设。教师招聘按计划完成。" + long_body, style="Heading 3")
+    typed(document, "正文段落。")
+    document.add_paragraph("存在问题", style="Heading 1")
+    path = tmp_path / "styled.docx"
+    document.save(str(path))
+    result = import_docx(path)
+    data = result.data
+    assert data["title"] == "（未找到标题，请填写）" and "opening" not in data
+    assert flat(data["sections"]) == [(1, "总体情况"), (2, "坚持党的领导"), (3, "学前教育"), (4, "落实经费保障"),
+                                      (3, "加强队伍建设"), (1, "存在问题")]
+    sections = _sections(data["sections"])
+    assert sections[3] == {"title": "落实经费保障", "run_in": True, "paragraphs": [long_body]}
+    assert sections[4]["paragraphs"] == ["教师招聘按计划完成。" + long_body, "正文段落。"]
+
+
+# --- the 版记 and the levels, however the writer lays them out --------------------------------------------------------
+
+def colophon_xml(kind: str, cc: str, printer: str, date: str) -> str:
+    """A 版记 (抄送 line, then printer and date on one line) built as ``kind``, in the namespaces of NS."""
+    lines = f"<w:p>{run(cc)}</w:p><w:p><w:r><w:t>{printer}</w:t><w:tab/><w:t>{date}印发</w:t></w:r></w:p>"
+    vml_box = f'<w:pict><v:rect style="position:absolute"><v:textbox><w:txbxContent>{lines}</w:txbxContent></v:textbox></v:rect></w:pict>'
+    drawing_box = ('<w:drawing><wp:anchor><wp:extent cx="1" cy="1"/><wp:docPr id="9" name="版记"/><a:graphic>'
+                   '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+                   f'<wps:txbx><w:txbxContent>{lines}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>'
+                   '</a:graphicData></a:graphic></wp:anchor></w:drawing>')
+    frame = '<w:pPr><w:framePr w:wrap="around" w:vAnchor="margin" w:hAnchor="margin" w:yAlign="bottom"/></w:pPr>'
+    if kind == "typed lines":
+        return lines
+    if kind == "text box":
+        return f"<w:p><w:r>{drawing_box}</w:r></w:p>"
+    if kind == "text box with a vml fallback":
+        return (f'<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing_box}</mc:Choice>'
+                f"<mc:Fallback>{vml_box}</mc:Fallback></mc:AlternateContent></w:r></w:p>")
+    if kind == "vml fallback only":
+        return ('<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wpg"><w:drawing/></mc:Choice>'
+                f"<mc:Fallback>{vml_box}</mc:Fallback></mc:AlternateContent></w:r></w:p>")
+    if kind == "frame":
+        return lines.replace("<w:p>", f"<w:p>{frame}")
+    if kind == "floating table":
+        return ('<w:tbl><w:tblPr><w:tblpPr w:vertAnchor="margin" w:tblpYSpec="bottom"/></w:tblPr>'
+                f'<w:tr><w:tc><w:p>{run(cc)}</w:p></w:tc><w:tc><w:p/></w:tc></w:tr>'
+                f'<w:tr><w:tc><w:p>{run(printer)}</w:p></w:tc><w:tc><w:p>{run(date + "印发")}</w:p></w:tc></w:tr>'
+                "</w:tbl><w:p/>")
+    raise AssertionError(kind)
+
+
+COLOPHON_KINDS = ["typed lines", "text box", "text box with a vml fallback", "vml fallback only", "frame",
+                  "floating table"]
+COLOPHON = {"printer": "某县人民政府办公室", "print_date": "2024-06-06", "cc": ["市教育局", "市财政局"]}
+_LINES = ("抄送：市教育局，市财政局。", "某县人民政府办公室", "2024年6月6日")
+TABLE_IN_A_BOX = (f'<w:p><w:r>{vml("")}</w:r></w:p>'.replace(
+    f"<w:p>{run('')}</w:p>", f'<w:tbl><w:tr><w:tc><w:p>{run(_LINES[0])}</w:p></w:tc></w:tr><w:tr><w:tc><w:p>'
+    f"<w:r><w:t>{_LINES[1]}</w:t><w:tab/><w:t>{_LINES[2]}印发</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>"))
+CC_ON_FOUR_LINES = (f"<w:p>{run('抄送：市教育局，')}</w:p><w:p>{run('市财政局。')}</w:p>"
+                    f"<w:p>{run('某县人民政府办公室')}</w:p><w:p>{run('2024年6月6日印发')}</w:p>")
+SIGNATURE = [right("某某县人民政府"), right("2024年6月5日")]
+
+
+@pytest.mark.parametrize(("construction", "before_signature"), [
+    *[(colophon_xml(kind, *_LINES), False) for kind in COLOPHON_KINDS], (TABLE_IN_A_BOX, False),
+    (CC_ON_FOUR_LINES, False), (colophon_xml("frame", *_LINES), True), (colophon_xml("floating table", *_LINES), True),
+    (colophon_xml("floating table", *_LINES) + f"<w:p>{run('联系人：张三')}</w:p>", False)],
+    ids=[*COLOPHON_KINDS, "table in a text box", "typed on four lines", "frame anchored before the signature",
+         "floating table anchored before the signature", "floating table then a line"])
+def test_the_colophon_is_read_from_any_construction(construction: str, before_signature: bool,
+                                                    tmp_path: Path) -> None:
+    """The writer's 版记 may become a DrawingML box with a VML fallback, a VML box alone, a frame or a floating
+    table, anchored at the end or earlier on the last page; a person types it on four lines. Each is read whole,
+    and read once; the signature and the body are not disturbed."""
+    path = tmp_path / "colophon.docx"
+    head = [f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{run("报告")}</w:p>', f"<w:p>{run('一、总体情况')}</w:p>",
+            f"<w:p>{run('正文。')}</w:p>"]
+    word_document(path, head + ([construction, *SIGNATURE] if before_signature else [*SIGNATURE, construction]))
+    result = import_docx(path)
+    assert result.data["colophon"] == COLOPHON
+    assert not any("版记" in note for note in result.notes)
+    assert result.data["signature"] == {"issuer": "某某县人民政府", "date": "2024-06-05"}
+    assert result.data["sections"][0]["paragraphs"][0] == "正文。"
+    assert "抄送" not in "".join(strings(result.data["sections"]))
+    if "联系人" in construction:
+        assert result.data["sections"][0]["paragraphs"][-1] == "联系人：张三"
+
+
+def _w(tag: str) -> str:
+    return qn(f"w:{tag}")
+
+
+LEVEL_PLACES = ["styles only", "style names only", "paragraphs only"]
+
+
+def relaid(source: Path, target: Path, colophon: str | None = None, levels: str | None = None,
+           labels: bool = True, example: edureport.Report | None = None) -> None:
+    """An edureport .docx laid out another way, as the writer may come to: its 版记 (wherever and however it is)
+    replaced by ``colophon`` (one of COLOPHON_KINDS) at the end of the body; the headings' outline levels only in
+    their styles, only in the style names ("heading N"), or only on the paragraphs (set in the default style)
+    (``levels``); the typed heading labels removed (``labels`` False: the levels come from styles alone)."""
+    document = docx.Document(str(source))
+    root = document.element.body
+    styles = {s.get(_w("styleId")): s for s in document.styles.element.findall(_w("style"))
+              if s.get(_w("type")) == "paragraph"}
+    default = next((s for s in styles.values() if s.get(_w("default")) in ("1", "true")), None)
+    headings = [(p, outline_level(p, {**styles, "": default})) for p in root.iter(_w("p"))]
+    headings = [(p, level) for p, level in headings if level is not None]
+    if colophon is not None:
+        assert example is not None and example.colophon is not None
+        found = [p for p in root.iter(_w("p")) if re.match(r"^\s*抄送|.*印发\s*$", "".join(
+            t.text or "" for t in p.iter(_w("t"))))]
+        assert found, "the example's 版记 is not found in the rendered .docx"
+        for p in found:  # out of its text box, table or the body, whichever holds it
+            holder = next((a for a in p.iterancestors() if a.tag == _w("tbl") or (
+                a.tag == _w("r") and next(a.iter(_w("txbxContent")), None) is not None)), p)
+            if holder.getparent() is not None:
+                holder.getparent().remove(holder)
+        date = example.colophon.print_date
+        xml = colophon_xml(colophon, "抄送：" + "，".join(example.colophon.cc) + "。", example.colophon.printer,
+                           f"{date.year}年{date.month}月{date.day}日")
+        for element in list(parse_xml(f"<w:body {NS}>{xml}</w:body>")):
+            root.insert(len(root) - 1, element)
+    if levels is not None:
+        for p in root.iter(_w("p")):
+            for node in p.findall(f"{_w('pPr')}/{_w('outlineLvl')}"):
+                node.getparent().remove(node)
+        if levels != "styles only":
+            for style in styles.values():
+                for node in style.findall(f"{_w('pPr')}/{_w('outlineLvl')}"):
+                    node.getparent().remove(node)
+        if levels == "style names only":
+            assert all(styles[f"Heading{k}"].find(_w("name")).get(_w("val")).lower() == f"heading {k}"
+                       for k in range(1, 5) if f"Heading{k}" in styles)
+        if levels == "paragraphs only":
+            for p, level in headings:
+                ppr = p.get_or_add_pPr()
+                for node in ppr.findall(_w("pStyle")):
+                    ppr.remove(node)
+                ppr.append(parse_xml(f'<w:outlineLvl {NS} w:val="{level}"/>'))
+    if not labels:
+        for p, _ in headings:
+            first = next(p.iter(_w("t")))
+            first.text = re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|（\d+）)", "", first.text or "")
+    document.save(str(target))
+
+
+def without_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Import without recovering figures: every part stays a section, so all levels can be compared."""
+    monkeypatch.setattr(importer, "_recover", lambda data, notes, template_dirs: data)
+
+
+def outline(sections: list[dict], level: int = 1) -> list[tuple[int, str, bool, tuple[str, ...]]]:
+    """(level, title, run in, paragraphs) of every section."""
+    out = []
+    for s in sections:
+        out.append((level, s["title"], bool(s.get("run_in")), tuple(map(str, s.get("paragraphs", [])))))
+        out += outline(s.get("sections", []), level + 1)
+    return out
+
+
+@pytest.mark.parametrize("colophon", COLOPHON_KINDS)
+def test_the_colophon_of_an_example_is_read_however_it_is_laid_out(colophon: str, rendered: dict[str, Rendered],
+                                                                  tmp_path: Path) -> None:
+    """The writer's 版记 construction changes (a DrawingML text box, with a VML fallback or not, a frame, a floating
+    table, body paragraphs): an example's 版记 laid out each way imports whole, and nothing else changes."""
+    name = "showcase-full-format"
+    example = rendered[name].report
+    assert example.colophon is not None
+    target = tmp_path / f"{name}.docx"
+    relaid(rendered[name].docx, target, colophon=colophon, example=example)
+    before, after = import_docx(rendered[name].docx), import_docx(target)
+    assert after.data["colophon"] == {"printer": example.colophon.printer, "cc": list(example.colophon.cc),
+                                      "print_date": example.colophon.print_date.isoformat()}
+    assert not any("版记" in note for note in after.notes)
+    assert {k: v for k, v in after.data.items() if k != "colophon"} == {
+        k: v for k, v in before.data.items() if k != "colophon"}
+
+
+@pytest.mark.parametrize(("levels", "labels"), [(levels, labels) for levels in [None, *LEVEL_PLACES]
+                                                for labels in (True, False) if levels or not labels],
+                         ids=lambda value: {True: "labels typed", False: "no labels", None: "as written"}.get(
+                             value, value))
+@pytest.mark.parametrize("name", ["000-anyue-2024", "showcase-full-format"])
+def test_the_levels_of_an_example_are_read_however_they_are_marked(name: str, levels: str | None, labels: bool,
+                                                                   rendered: dict[str, Rendered], tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Heading levels marked on the paragraphs, in the styles or only by the built-in style names, with the labels
+    typed or not (then the level comes from the style or outline level alone, run-in headings included): an example
+    imports with every section's level, title, run-in and text, and the same 版头, title, signature and 版记."""
+    without_figures(monkeypatch)
+    target = tmp_path / f"{name}.docx"
+    relaid(rendered[name].docx, target, levels=levels, labels=labels)
+    before, after = import_docx(rendered[name].docx), import_docx(target)
+    for key in (*PARTS, "opening", "attachments"):
+        assert after.data.get(key) == before.data.get(key), key
+    assert outline(after.data["sections"]) == outline(before.data["sections"])
+
+
 # --- files re-saved by LibreOffice ------------------------------------------------------------------------------------
 
 def libreoffice_resave(sources: list[Path], outdir: Path) -> list[Path]:
@@ -921,21 +1543,89 @@ def libreoffice_resave(sources: list[Path], outdir: Path) -> list[Path]:
     return saved
 
 
+#: person-style files re-saved by LibreOffice 7.4 (tests/fixtures/import/README.md), and how each source is built
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+LIBREOFFICE_FIXTURES: dict[str, Callable[[Path], None]] = {
+    "person.docx": lambda path: person_report(path),
+    "person-untitled.docx": lambda path: person_report(path, mark=False, number=False, title=False, addressee=False),
+    "numbered.docx": lambda path: numbered_report(path, "one list"),
+    "numbered-wps.docx": lambda path: numbered_report(path, "a list per level"),
+    "annotated.docx": lambda path: annotated_report(path),
+}
+
+
+def write_libreoffice_fixtures(outdir: Path = FIXTURES) -> list[Path]:
+    """Build every source of LIBREOFFICE_FIXTURES and re-save it into ``outdir`` with LibreOffice."""
+    with tempfile.TemporaryDirectory(prefix="edureport-fixtures-") as tmp:
+        sources = []
+        for name, build in LIBREOFFICE_FIXTURES.items():
+            build(Path(tmp) / name)
+            sources.append(Path(tmp) / name)
+        return libreoffice_resave(sources, outdir)
+
+
+def check_person_fixture(name: str, result: ImportResult) -> None:
+    """What each person-style fixture must import as, whoever saved it."""
+    data = result.data
+    if name.startswith("numbered"):
+        check_numbered(result)
+    elif name == "person.docx":
+        assert data["header"] == {"issuer_mark": "××县人民政府文件",
+                                  "doc_number": {"organ": "×府文", "year": 2024, "serial": 3}}
+        assert data["title"] == ["××县人民政府", "关于2023年度履行教育职责情况的自评报告"]
+        assert data["addressee"] == "市政府教育督导室"
+        assert flat(data["sections"]) == PERSON_HEADINGS
+        assert data["sections"][-1]["sections"][-1]["tables"] == [{"columns": ["指标", "数值"],
+                                                                   "rows": [["学校", "186所"]]}]
+    elif name == "person-untitled.docx":
+        assert data["title"] == "（未找到标题，请填写）" and "addressee" not in data and "header" not in data
+        assert data["opening"][0].startswith("按照市政府教育督导室的要求")
+        assert flat(data["sections"]) == PERSON_HEADINGS
+    else:
+        assert data["header"] == {"issuer_mark": "××县人民政府文件"} and data["addressee"] == "市政府教育督导室"
+        assert data["note"] == "此件公开发布"
+        assert data["attachments"] == [{"title": "学校名单", "paragraphs": ["城关小学、城关中学。"]}]
+    assert data["signature"]["issuer"] == "××县人民政府" and data["signature"]["date"] == "2024-03-01"
+    assert data["colophon"] == {"printer": "××县人民政府办公室", "print_date": "2024-03-01",
+                                "cc": ["市教育委员会", "市财政局"]}
+    assert not any("版记" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("name", sorted(LIBREOFFICE_FIXTURES))
+def test_person_style_files_resaved_by_libreoffice_import_like_their_sources(name: str, tmp_path: Path) -> None:
+    """Files re-saved by LibreOffice (its numbering.xml, styles and run layout, not Word's or python-docx's) with an
+    issuer-mark line, no title, no addressee, a table after the signature, Word auto-numbering, 附注 and
+    attachments: each imports exactly as the file it was saved from, with every level, the title and the addressee
+    right. Runs without LibreOffice; the rendering test below re-saves them afresh."""
+    saved = FIXTURES / name
+    with zipfile.ZipFile(saved) as package:
+        assert b"<Application>LibreOffice" in package.read("docProps/app.xml")
+    source = tmp_path / name
+    LIBREOFFICE_FIXTURES[name](source)
+    before, after = import_docx(source), import_docx(saved)
+    assert after.data == before.data
+    check_person_fixture(name, after)
+
+
 @pytest.mark.rendering
 def test_files_resaved_by_libreoffice_import_alike(rendered: dict[str, Rendered], tmp_path: Path) -> None:
-    """After a LibreOffice re-save, import said '版记无法识别' and dropped 抄送: every example (and a typed report)
+    """After a LibreOffice re-save, import said '版记无法识别' and dropped 抄送: every example (and the typed reports)
     re-saved imports with the same heading levels, 版头, signature, every 版记 part and the same figures."""
-    person = tmp_path / "person.docx"
-    person_report(person)
-    sources = [rendered[p.stem].docx for p in EXAMPLES] + [person]
+    sources = [rendered[p.stem].docx for p in EXAMPLES]
+    for name, build in LIBREOFFICE_FIXTURES.items():
+        build(tmp_path / name)
+        sources.append(tmp_path / name)
     for original, saved in zip(sources, libreoffice_resave(sources, tmp_path / "resaved"), strict=True):
         before, after = import_docx(original), import_docx(saved)
         name = original.stem
-        for key in ("header", "title", "addressee", "signature", "colophon", "note", "year", "scheme", "areas"):
+        for key in ("header", "title", "addressee", "opening", "signature", "colophon", "note", "year", "scheme",
+                    "areas", "attachments"):
             assert after.data.get(key) == before.data.get(key), (name, key)
-        assert flat(after.data.get("sections", [])) == flat(before.data.get("sections", [])), name
+        assert outline(after.data.get("sections", [])) == outline(before.data.get("sections", [])), name
         assert not any("版记无法识别" in note for note in after.notes), name
-        if name in rendered:
+        if original.name in LIBREOFFICE_FIXTURES:
+            check_person_fixture(original.name, after)
+        else:
             example = rendered[name].report
             if example.colophon is not None:
                 colophon = after.data["colophon"]
@@ -945,26 +1635,3 @@ def test_files_resaved_by_libreoffice_import_alike(rendered: dict[str, Rendered]
             again = tmp_path / f"{name}-again.docx"
             again.write_bytes(edureport.render_docx(edureport.loads_report(to_yaml(after, str(saved)))))
             assert body(again) == body(original), name
-
-
-FRAMED = ('<w:p><w:pPr><w:framePr w:w="8844" w:hAnchor="text" w:vAnchor="page" w:y="15000"/></w:pPr>'
-          f'{run("抄送：市教育局，市财政局。")}</w:p>'
-          '<w:p><w:pPr><w:framePr w:w="8844" w:hAnchor="text" w:vAnchor="page" w:y="15400"/></w:pPr>'
-          '<w:r><w:t>某县人民政府办公室</w:t><w:tab/><w:t>2024年6月6日印发</w:t></w:r></w:p>')
-VML_BOX = ('<w:p><w:r><w:pict><v:rect style="position:absolute"><v:textbox><w:txbxContent>'
-           f'<w:p>{run("抄送：市教育局，市财政局。")}</w:p>'
-           '<w:p><w:r><w:t>某县人民政府办公室</w:t><w:tab/><w:t>2024年6月6日印发</w:t></w:r></w:p>'
-           '</w:txbxContent></v:textbox></v:rect></w:pict></w:r></w:p>')
-
-
-@pytest.mark.parametrize("colophon", [FRAMED, VML_BOX], ids=["frame", "vml-text-box"])
-def test_a_colophon_moved_into_a_frame_or_a_vml_text_box_is_read(colophon: str, tmp_path: Path) -> None:
-    """LibreOffice rewrites the 版记's DrawingML text box as a frame or a VML text box: its text is found there."""
-    path = tmp_path / "colophon.docx"
-    word_document(path, [f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{run("报告")}</w:p>',
-                         f"<w:p>{run('一、总体情况')}</w:p>", f"<w:p>{run('正文。')}</w:p>",
-                         right("某某县人民政府"), right("2024年6月5日"), colophon])
-    result = import_docx(path)
-    assert result.data["colophon"] == {"printer": "某县人民政府办公室", "print_date": "2024-06-06",
-                                       "cc": ["市教育局", "市财政局"]}
-    assert not any("版记" in note for note in result.notes)

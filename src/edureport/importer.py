@@ -7,8 +7,11 @@ see the bounds below), then opened with python-docx. The text is read from the X
 boxes. Recovered: the 版头 (份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人), the title, the addressee, the
 numbered hierarchy 一、（一）1.（1）— from typed labels (including the usual mistakes: "1、" at level 1, half-width
 "(一)", "（一）、"), from Word list numbering whose label is not in the text, from heading styles and outline levels
-— run-in headings, paragraphs, 附件说明 and attachments, the signature and date, 附注 and the 版记. A numbering that
-runs on across parents becomes ``numbering: continue``.
+(on the paragraph, in its style, or only in the style's name "heading N") — run-in headings, paragraphs, tables
+wherever they stand, 附件说明 and attachments, the signature and date, 附注 and the 版记 (in a text box, with or
+without a VML fallback, in a frame, in a floating table, or typed as the last lines). A numbering that runs on across
+parents becomes ``numbering: continue``. Then the year, the scheme (the one the report cites, else the one whose parts
+it is headed by) and the figures its sentences state, as data (see "the year, the scheme and the figures" below).
 
 Nothing is dropped silently: text that cannot be placed is kept as a paragraph and reported; text that is not part
 of the report's data (deleted revisions, hidden text, a table of contents, footnotes, page headers) is listed in the
@@ -106,6 +109,7 @@ _ATTACHMENT_NOTE = re.compile(r"^\s*附件[：:]\s*(?:\d+[.．、])?\s*(.+)$")
 _NOTE = re.compile(r"^\s*[（(](.+)[）)]\s*$")
 _PRINTED = re.compile(r"^\s*(.+?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印发\s*$")
 _CC = re.compile(r"^\s*抄\s*送\s*[：:]?")
+_PRINTED_DATE = re.compile(r"^\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印发\s*$")  # the printer on the line before
 _TOC_STYLE = re.compile(r"^(?:toc\s*\d|toc heading|目录\s*\d?)$", re.IGNORECASE)
 _HEADING_STYLE = re.compile(r"(?<![a-z])(?:heading|标题)\s*(\d)", re.IGNORECASE)
 
@@ -129,6 +133,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     numbering: str = "restart"
     tables: list[dict[str, Any]] = field(default_factory=list)
+    arabic: bool = False  # labelled "1、", which is level 1 or level 3
 
     def data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title}
@@ -162,11 +167,17 @@ class _Item:
     rows: list[list[str]] = field(default_factory=list)
     grid: list[int] = field(default_factory=list)  # a table's column widths (twips), from w:tblGrid
     tabs: int = 0  # tabs inside the text, now spaces
+    floating: bool = False  # positioned on the page (a frame, a floating table), not in the flow of the text
 
     def lines(self) -> list[str]:
         if self.kind == "p":
             return [self.text]
         return [line for line in (" ".join(c.strip() for c in row if c.strip()) for row in self.rows) if line]
+
+
+def _is_colophon_line(line: str) -> bool:
+    """A line of the 版记: 抄送 or the 印发 line."""
+    return bool(_PRINTED.match(line) or _CC.match(line) or _PRINTED_DATE.match(line))
 
 
 def _clean(raw: str, limit: int) -> tuple[list[str], int, int]:
@@ -216,6 +227,10 @@ class _Numbering:
         for num in root.findall(_W + "num"):
             ref = num.find(_W + "abstractNumId")
             definition = abstract.get(ref.get(W_VAL) if ref is not None else None)
+            link = definition.find(_W + "numStyleLink") if definition is not None else None
+            if link is not None:  # the levels are in the list the numbering style names (w:styleLink)
+                definition = next((a for a in abstract.values() if (s := a.find(_W + "styleLink")) is not None
+                                   and s.get(W_VAL) == link.get(W_VAL)), definition)
             if definition is None:
                 continue
             for lvl in definition.findall(_W + "lvl"):
@@ -223,12 +238,18 @@ class _Numbering:
                 text = lvl.find(_W + "lvlText")
                 level = _level_of_format(fmt.get(W_VAL, "") if fmt is not None else "",
                                          text.get(W_VAL, "") if text is not None else "")
-                if level:
+                if level is not None:
                     self.levels[(str(num.get(_W + "numId")), str(lvl.get(_W + "ilvl")))] = level
 
     def level(self, p: Any, styles: _Styles) -> int | None:
         """The heading level of the label Word draws before paragraph ``p`` (its own list numbering, or its
-        style's), None when it has none or its numbering is not a heading numbering."""
+        style's), None when it has none or its numbering is not a heading numbering; 0 for "1、" (level 1 or 3)."""
+        key = self.key(p, styles)
+        return None if key is None else self.levels.get(key)
+
+    @staticmethod
+    def key(p: Any, styles: _Styles) -> tuple[str, str] | None:
+        """(numId, ilvl) of the list level paragraph ``p`` is numbered by, None when it has no list numbering."""
         num = p.find(f"{_W}pPr/{_W}numPr")
         num_id = num.find(_W + "numId") if num is not None else None
         if num_id is not None:
@@ -240,7 +261,7 @@ class _Numbering:
                 return None
             ilvl = num.find(_W + "ilvl") if num is not None else None
             key = (inherited[0], str(ilvl.get(W_VAL)) if ilvl is not None else inherited[1])
-        return None if key[0] == "0" else self.levels.get(key)  # numId 0: numbering switched off
+        return None if key[0] == "0" else key  # numId 0: numbering switched off
 
 
 def _level_of_format(fmt: str, text: str) -> int | None:
@@ -250,7 +271,9 @@ def _level_of_format(fmt: str, text: str) -> int | None:
     bracketed = text.startswith(("（", "("))
     if chinese:
         return 2 if bracketed else 1
-    if fmt in ("decimal", "decimalFullWidth"):
+    if fmt in ("decimal", "decimalFullWidth", "decimalHalfWidth"):
+        if text.rstrip().endswith("、") and not bracketed:
+            return 0  # "1、": level 1 or 3, decided by where it stands, as when it is typed
         return 4 if bracketed else 3
     return None
 
@@ -273,6 +296,7 @@ class _Reader:
         self.nested_tables = 0
         self.colophon_lines: list[str] = []  # from text boxes (as edureport writes it) or the last paragraphs
         self.tabs = 0  # tabs inside the imported text, now spaces
+        self.list_levels: dict[tuple[str, str], int] = {}  # a "1、" level of Word list numbering → heading level
         self._props: dict[int, tuple[int, bool, bool]] = {}  # id(w:p) → size, red, bold
         self.body_size_twips = 320  # a character of the body text (三号, 16 pt), until body_size() measures it
 
@@ -290,7 +314,8 @@ class _Reader:
                 if any(cell.strip() for row in rows for cell in row):
                     grid = [int(w) if (w := str(col.get(_W + "w", ""))).isdigit() else 0
                             for col in child.findall(f"{_W}tblGrid/{_W}gridCol")]
-                    items.append(_Item("table", rows=rows, grid=grid))
+                    items.append(_Item("table", rows=rows, grid=grid,
+                                       floating=child.find(f"{_W}tblPr/{_W}tblpPr") is not None))
             elif tag == _W + "sdt":
                 if _is_toc(child):
                     self.toc += [line for item in self._collect(child) for line in item.lines()]
@@ -323,8 +348,9 @@ class _Reader:
         if _TOC_STYLE.match(self.styles.name(p)):
             self.toc += lines
             lines = []
+        floating = p.find(f"{_W}pPr/{_W}framePr") is not None
         for k, line in enumerate(lines):
-            items.append(_Item("p", line, p, first=k == 0, tabs=tabs if k == 0 else 0))
+            items.append(_Item("p", line, p, first=k == 0, tabs=tabs if k == 0 else 0, floating=floating))
         for box in boxes:
             if isinstance(box, str):  # WordArt (v:textpath): one line
                 found = [_Item("p", line) for line in _clean(box, self.limit)[0]]
@@ -333,7 +359,7 @@ class _Reader:
             lines = [line for item in found for line in item.lines()]
             if not lines:
                 continue
-            if any(_PRINTED.match(line) or _CC.match(line) for line in lines):
+            if any(_is_colophon_line(line) for line in lines):
                 self.colophon_lines += lines  # the 版记, as edureport and many people lay it out
                 continue
             self.notes.append(f"文本框中的文字已作为段落导入，请核对位置：{lines[0][:_SHOWN]}")
@@ -412,8 +438,8 @@ class _Reader:
                     level = 0  # decided by where it stands (see _place)
                 return level, numeral_value(m.group(1)), text[m.end():].strip()
         outline = self.outline_level(item.p) if item.first and item.p is not None else None
-        if outline is not None and len(text) < 60:
-            return outline, 0, text.strip()
+        if outline is not None and (len(text) < 60 or len(_split_run_in(text.strip())[0]) <= 40):
+            return outline, 0, text.strip()  # a heading style or outline level: a heading, standing or run in
         return None
 
     def outline_level(self, p: Any) -> int | None:
@@ -433,9 +459,10 @@ class _Reader:
 
     def read(self) -> ImportResult:
         items = self._collect(self.body)
-        self._trailing_colophon(items)
+        self._take_colophon(items)
         self.tabs = sum(item.tabs for item in items)
         data: dict[str, Any] = {}
+        items = self._head_tables_aside(items)
         i = self._header(items, data)
         i = self._title(items, i, data)
         body_end, stray, tail = self._tail(items, i, data)
@@ -505,12 +532,15 @@ class _Reader:
                 self.notes.append(f"发文字号一行中的其余文字未导入：{rest.strip()}")
             data["header"] = header
             return j + 1
-        # no 发文字号: an issuer mark stands above the title (a line of 份号, 密级 or 紧急程度 may stand above it)
+        # no 发文字号: an issuer mark stands above the title (a line of 份号, 密级 or 紧急程度 may stand above it), or
+        # above the addressee or the body of a report without a title
         for j, item in enumerate(items[:4]):
             if item.kind != "p":
                 break
             title = next((after for after in items[j + 1:j + 3] if self._could_be_title(after)), None)
-            if title is not None and self._is_mark(item, title):
+            after = items[j + 1] if j + 1 < len(items) else None
+            if (self._is_mark(item, title) if title is not None else
+                    after is not None and after.kind == "p" and self._is_mark_without_title(item, after)):
                 header = self._header_lines(items[:j + 1])
                 if "issuer_mark" in header:
                     data["header"] = header
@@ -540,14 +570,26 @@ class _Reader:
     def _is_mark(self, item: _Item, title: _Item) -> bool:
         """An issuer mark (发文机关标志) above ``title``: a short line without punctuation, printed red, ending with
         文件, or set clearly larger than the title."""
-        text = item.text.strip()
-        if item.kind != "p" or not text or len(text) > 30 or re.search("[，。：；:;,、]", text) or _parse_date(text):
-            return False
-        if any(p.match(text) for _, p in _LABELS):
+        if not self._could_be_mark(item):
             return False
         size = self.size(item)
         return (self.red(item) or (size >= 52 and size >= self.size(title) + 8)
-                or (text.endswith("文件") and (self.alignment(item) == "center" or size >= 40)))
+                or (item.text.strip().endswith("文件") and (self.alignment(item) == "center" or size >= 40)))
+
+    def _is_mark_without_title(self, item: _Item, after: _Item) -> bool:
+        """An issuer mark above the addressee or the body (``after``) of a report without a title: red and larger
+        than what follows, or a centred line ending with 文件."""
+        if not self._could_be_mark(item) or self.alignment(after) == "center":
+            return False
+        return ((self.red(item) and self.size(item) >= self.size(after) + 8)
+                or (item.text.strip().endswith("文件") and self.alignment(item) == "center"))
+
+    def _could_be_mark(self, item: _Item) -> bool:
+        """A short line without punctuation, a date or a heading label."""
+        text = item.text.strip()
+        if item.kind != "p" or not text or len(text) > 30 or re.search("[，。：；:;,、]", text) or _parse_date(text):
+            return False
+        return not any(p.match(text) for _, p in _LABELS)
 
     def _could_be_title(self, item: _Item) -> bool:
         text = item.text.strip()
@@ -568,8 +610,8 @@ class _Reader:
             if lines and not centred:
                 break
             if not lines and not centred:
-                labelled = any(p.match(text) for _, p in _LABELS) or (
-                    item.p is not None and self.numbering.level(item.p, self.styles) is not None)
+                labelled = any(p.match(text) for _, p in _LABELS) or (item.p is not None and (
+                    self.numbering.level(item.p, self.styles) is not None or self.outline_level(item.p) is not None))
                 prominent = self.size(item) >= body_size + 4 or self.bold(item)
                 worded = bool(_TITLE_WORDS.search(text))
                 if labelled or len(text) > 60 or re.search("[。；]", text[:-1]) or text.endswith(("。", "；")) \
@@ -644,10 +686,64 @@ class _Reader:
 
     # --- 附件说明, 署名, 附注, 附件, 版记 ---------------------------------------------------------------------
 
-    def _trailing_colophon(self, items: list[_Item]) -> None:
-        """A 版记 typed as the last paragraphs (or a table) rather than laid out in a text box."""
-        while items and any(_PRINTED.match(line) or _CC.match(line) for line in items[-1].lines()):
-            self.colophon_lines[:0] = items.pop().lines()
+    def _take_colophon(self, items: list[_Item]) -> None:
+        """The 版记 when it is not in a text box (those are read with their paragraph): positioned blocks holding its
+        lines (a frame, a floating table) wherever they stand in the body, and the last paragraphs or a table typed
+        as a 版记. Up to three other blocks may stand after or between its lines (a table, a contact line): they stay
+        where they are. A short line between two of its lines is a line of it (抄送 on two lines)."""
+        def colophon(item: _Item) -> bool:
+            return any(_is_colophon_line(line) for line in item.lines())
+
+        taken = {k for k, item in enumerate(items) if item.floating and colophon(item)}
+        for k in sorted(taken):  # a positioned 版记 on several framed paragraphs
+            for step in (-1, 1):
+                j = k + step
+                while 0 <= j < len(items) and items[j].floating and items[j].kind == "p" and j not in taken \
+                        and len(items[j].text.strip()) <= 40 and not _parse_date(items[j].text):
+                    taken.add(j)
+                    j += step
+        gap: list[int] = []  # other blocks since the last line of the 版记 found (reading from the end)
+        seen = False
+        for k in range(len(items) - 1, -1, -1):
+            item = items[k]
+            if k in taken or colophon(item):
+                if seen:
+                    taken |= {j for j in gap if items[j].kind == "p" and len(items[j].text.strip()) <= 40
+                              and not _parse_date(items[j].text)}
+                taken.add(k)
+                seen, gap = True, []
+                continue
+            if item.kind == "p" and (_parse_date(item.text) or _ATTACHMENT_LABEL.match(item.text)):
+                break  # the 版记 stands after the signature and the attachments
+            gap.append(k)
+            if len(gap) > 3:
+                break
+        self.colophon_lines += [line for k in sorted(taken) for line in items[k].lines()]
+        items[:] = [item for k, item in enumerate(items) if k not in taken]
+
+    def _head_tables_aside(self, items: list[_Item]) -> list[_Item]:
+        """Tables among the lines of the 版头, the title and the addressee (a layout table, a table pasted before
+        the text) moved to the start of the body, so that those lines are read together; said in a note."""
+        head = [k for k, item in enumerate(items[:16]) if item.kind == "table"]
+        if not head:
+            return items
+        paragraphs = [item for item in items if item.kind == "p"]
+        notes, tabs = list(self.notes), self.tabs  # a trial read: how many lines the 版头, title and addressee take
+        count = self._title(paragraphs, self._header(paragraphs, {}), {})
+        self.notes, self.tabs = notes, tabs
+        at = len(items)  # where the body starts: at the paragraph after the lines read
+        for k, item in enumerate(items):
+            if item.kind == "p":
+                if count == 0:
+                    at = k
+                    break
+                count -= 1
+        aside = [k for k in head if k < at]
+        if not any(items[k].kind == "p" for k in range(min(aside, default=at), at)):
+            return items  # no line of the 版头, title or addressee after them: they stay where they are
+        self.notes.append(f"标题等版头内容之间的{len(aside)}个表格已移到正文开头，请核对位置")
+        before = [item for k, item in enumerate(items[:at]) if k not in aside]
+        return before + [items[k] for k in aside] + items[at:]
 
     def _tail(self, items: list[_Item], start: int,
               data: dict[str, Any]) -> tuple[int, list[_Item], list[_Item]]:
@@ -662,9 +758,13 @@ class _Reader:
         if date_at is not None:
             signature: dict[str, Any] = {"date": _parse_date(items[date_at].text)}
             end = date_at
-            if date_at > start and items[date_at - 1].kind == "p" and self._is_signature_line(items[date_at - 1]):
-                signature = {"issuer": items[date_at - 1].text.strip(), **signature}
-                end = date_at - 1
+            issuer_at = date_at - 1  # the issuer's line, over any table between it and the date
+            while issuer_at > start and items[issuer_at].kind == "table":
+                issuer_at -= 1
+            if issuer_at >= start and items[issuer_at].kind == "p" and self._is_signature_line(items[issuer_at]):
+                signature = {"issuer": items[issuer_at].text.strip(), **signature}
+                end = issuer_at
+                stray += items[issuer_at + 1:date_at]  # tables between the issuer and the date: after the body
             if self._sealed(items[max(start, end - 1):date_at + 1]):
                 signature["seal"] = True
             data["signature"] = signature
@@ -749,21 +849,36 @@ class _Reader:
             data["attachments"] = attachments
 
     def _colophon(self, data: dict[str, Any]) -> None:
+        """抄送 (continued on the lines after it) and the 印发 line (the printer may stand on the line before the
+        date) of the 版记; what else it holds is listed."""
         lines = [line.strip() for line in self.colophon_lines if line.strip()]
+        for k in range(len(lines) - 1, 0, -1):  # "××办公室" / "2024年3月1日印发": one 印发 line
+            if _PRINTED_DATE.match(lines[k]) and not _is_colophon_line(lines[k - 1]):
+                lines[k - 1:k + 1] = [f"{lines[k - 1]} {lines[k]}"]
         printed = next((line for line in lines if _PRINTED.match(line)), None)
         m = _PRINTED.match(printed) if printed else None
         d = _DATE.match(m.group(2)) if m else None
         date = _date(d[1], d[2], d[3]) if d else None
-        if m is None or date is None:
+        if printed is None or m is None or date is None:
             if lines:
                 self.notes.append("版记无法识别，未导入：" + "／".join(lines))
             return
         colophon: dict[str, Any] = {"printer": m.group(1).strip(), "print_date": date}
-        rest = [line for line in lines if line != printed]
-        cc = next((line for line in rest if _CC.match(line)), None)
-        if cc:
-            colophon["cc"] = [x.strip() for x in re.split("[，,、]", _CC.sub("", cc).strip().rstrip("。.")) if x.strip()]
+        before, rest = lines[:lines.index(printed)], lines[lines.index(printed) + 1:]
+        at = next((k for k, line in enumerate(before) if _CC.match(line)), None)
+        if at is not None:
+            end = at + 1
+            while end < len(before) and not _is_colophon_line(before[end]):
+                end += 1  # the list of 抄送 goes on on the lines before the 印发 line
+            words = _CC.sub("", "".join(before[at:end])).strip().rstrip("。.")
+            colophon["cc"] = [x.strip() for x in re.split("[，,、；;]", words) if x.strip()]
+            del before[at:end]
+        elif any(_CC.match(line) for line in rest):  # 抄送 set below the 印发 line
+            cc = next(line for line in rest if _CC.match(line))
+            words = _CC.sub("", cc).strip().rstrip("。.")
+            colophon["cc"] = [x.strip() for x in re.split("[，,、；;]", words) if x.strip()]
             rest.remove(cc)
+        rest = before + rest
         if rest:
             self.notes.append("版记中的其余文字未导入：" + "／".join(rest))
         data["colophon"] = colophon
@@ -778,7 +893,10 @@ class _Reader:
             if item.kind == "table":
                 self._table(item, opening, stack)
                 continue
-            self._place(item.text, self.classify(item), opening, roots, stack)
+            parsed = self.classify(item)
+            key = self.numbering.key(item.p, self.styles) if parsed and parsed[:2] == (0, 0) and item.p is not None \
+                else None
+            self._place(item.text, parsed, opening, roots, stack, key)
         for item in stray:  # after the signature: back to the end of the body, as it is
             where = f"“{stack[-1].title[:_SHOWN]}”部分的末尾" if stack else "开头段落的末尾"
             self.notes.append(f"署名之后的内容已移到正文{where}，请核对：{item.lines()[0][:_SHOWN]}")
@@ -804,20 +922,26 @@ class _Reader:
         (stack[-1].paragraphs if stack else opening).extend(lines)
 
     def _place(self, text: str, parsed: tuple[int, int, str] | None, opening: list[str], roots: list[Node],
-               stack: list[Node]) -> None:
+               stack: list[Node], list_key: tuple[str, str] | None = None) -> None:
         title, body, run_in = _split_run_in(parsed[2]) if parsed is not None else ("", "", False)
         if parsed is None or not title.strip():
             (stack[-1].paragraphs if stack else opening).append(text.strip())
             return
         level, number, rest = parsed
-        if level == 0:  # "1、": a level-1 heading when no level-1 heading is open, else level 3
-            level = 3 if any(n.level == 1 for n in stack) else 1
-            self.notes.append(f"“{number}、”按{'三' if level == 3 else '一'}级标题处理：{rest[:16]}")
+        arabic = level == 0
+        if level == 0 and list_key is not None and list_key in self.list_levels:
+            level = self.list_levels[list_key]  # a level of Word's list numbering is read once
+        elif level == 0:
+            level = _arabic_level(number, roots, stack)
+            if list_key is not None:
+                self.list_levels[list_key] = level
+            said = f"“{number}、”" if number else "自动编号“1、”"
+            self.notes.append(f"{said}按{'三' if level == 3 else '一'}级标题处理：{rest[:16]}")
         while stack and stack[-1].level >= level:
             stack.pop()
         if stack and level > stack[-1].level + 1:
             level = stack[-1].level + 1  # a skipped level: attach one below its parent
-        node = Node(level, title, number, run_in, [body] if body else [])
+        node = Node(level, title, number, run_in, [body] if body else [], arabic=arabic)
         if stack:
             stack[-1].children.append(node)
         else:
@@ -1045,6 +1169,19 @@ def _other_parts(document: DocxDocument, reader: _Reader) -> Iterator[tuple[str,
             if text.strip() and (kind, text) not in seen:  # one note per distinct text
                 seen.add((kind, text))
                 yield kind, text
+
+
+def _arabic_level(number: int, roots: list[Node], stack: list[Node]) -> int:
+    """The level of a heading labelled "N、": level 1 when no level-1 heading is open, or when the open one was
+    labelled "N、" too and N follows it while no level-3 count N is running below it; else level 3."""
+    if not any(n.level == 1 for n in stack):
+        return 1
+    last = roots[-1]
+    parent = next((n for n in reversed(stack) if n.level <= 2), None)
+    running = [c.number for c in parent.children if c.arabic] if parent is not None else []
+    after_level3 = number == (running[-1] if running else 0) + 1
+    after_level1 = last.arabic and number > 0 and number == last.number + 1
+    return 1 if after_level1 and not after_level3 else 3
 
 
 def _split_run_in(text: str) -> tuple[str, str, bool]:
@@ -1686,66 +1823,107 @@ def _same_value(a: tuple[Any, str], b: tuple[Any, str]) -> bool:
 def _recover(data: dict[str, Any], notes: list[str], template_dirs: resources.TemplateDirs) -> dict[str, Any]:
     """The year, the scheme and the figures of a report: imported data with ``year`` (and ``scheme`` when the report
     cites one) and, where the report's parts fit the scheme, ``areas`` holding the figures its sentences state, with
-    ``{figure: …}`` in place of their numbers. The result renders to exactly the text imported, else the figures stay
-    text (listed in the notes)."""
-    from .schemes import DEFAULT_SCHEME, load_scheme
+    ``{figure: …}`` in place of their numbers. A report that cites no scheme is tried with every scheme that makes no
+    tables from data, the default first: the one that places the most figures is taken. The result renders to
+    exactly the text imported, else the figures stay text (listed in the notes)."""
+    from .schemes import DEFAULT_SCHEME, available_schemes, load_scheme
     base = dict(data)
     year, how = _evaluation_year(data)
     if year is not None and 1949 <= year <= 2200:
         base["year"] = year
         notes.append(f"评价年度按{how}定为{year}年，请核对")
     cited, words = _cited_scheme(data, template_dirs)
-    try:
-        scheme = load_scheme(cited or DEFAULT_SCHEME, template_dirs)
-    except DataError:
-        return base
-    if cited is not None and scheme.tables:  # its tables are made from data the report does not have yet
-        notes.append(f"开头引用的{words}是评价方案“{scheme.name}”（{cited}）的依据；该方案由数据生成表格，"
-                     "导入结果没有写明评价方案，请按该方案补充数据后再写上 scheme")
-        return base
+    base_text: list[list[str] | None] = []  # the text of the data as imported, rendered once when first needed
     if cited is not None:
+        try:
+            scheme = load_scheme(cited, template_dirs)
+        except DataError:
+            return base
+        if scheme.tables:  # its tables are made from data the report does not have yet
+            notes.append(f"开头引用的{words}是评价方案“{scheme.name}”（{cited}）的依据；该方案由数据生成表格，"
+                         "导入结果没有写明评价方案，请按该方案补充数据后再写上 scheme")
+            return base
         base["scheme"] = cited
         notes.append(f"评价方案按开头引用的{words}定为“{scheme.name}”（{cited}），请核对")
+        candidate, said, _ = _place_figures(base, scheme, template_dirs, base_text)
+        notes += said
+        return candidate if candidate is not None else base
+    tried: list[tuple[dict[str, Any] | None, list[str], int]] = []
+    names = [DEFAULT_SCHEME, *(n for n in available_schemes(template_dirs) if n != DEFAULT_SCHEME)]
+    for name in names:
+        try:
+            scheme = load_scheme(name, template_dirs)
+        except DataError:
+            continue
+        if scheme.tables:
+            continue
+        tried.append(_place_figures(base, scheme, template_dirs, base_text))
+    placed = [t for t in tried if t[0] is not None]
+    if not placed:
+        notes += tried[0][1] if tried else []
+        return base
+
+    def fit(attempt: tuple[dict[str, Any] | None, list[str], int]) -> tuple[int, int]:
+        """Parts headed exactly as the scheme heads them, then figures placed."""
+        areas = (attempt[0] or {}).get("areas", {})
+        return sum(1 for area in areas.values() if "title" not in area), attempt[2]
+
+    candidate, said, _ = max(placed, key=fit)  # the first of the best: the default scheme on a tie
+    notes += said
+    return candidate if candidate is not None else base
+
+
+def _place_figures(base: dict[str, Any], scheme: Scheme, template_dirs: resources.TemplateDirs,
+                   base_text: list[list[str] | None]) -> tuple[dict[str, Any] | None, list[str], int]:
+    """The data with the figures its sentences state placed in the areas of ``scheme``, the notes to add, and how
+    many figures were placed; (None, the notes saying why, 0) when they cannot be placed."""
+    notes: list[str] = []
     recogniser = _Recogniser(scheme)
     figures = _Figures()
-    for paragraphs in _paragraph_lists(data):
+    for paragraphs in _paragraph_lists(base):
         for text in paragraphs:
             if isinstance(text, str):
                 for match in recogniser.matches(text):
                     figures.add(match, text)
     if not figures.values:
-        return base
+        return None, notes, 0
     needed = {recogniser.area[key] for key, _, _ in figures.values}
     laid = _lay_out(base, scheme, needed, recogniser, figures)
     placed = set(laid.get("areas", {})) if laid is not None else set()
     unplaced = sorted({recogniser.area[k] for k, _, _ in figures.values} - placed)
     candidate = _with_figures(copy.deepcopy(laid), scheme, recogniser, figures) \
         if laid is not None and placed & needed else None
-    if candidate is not None and not _renders_alike(base, candidate, template_dirs):
-        candidate = None
+    if candidate is not None:
+        cited = "scheme" in candidate
+        candidate = {"scheme": scheme.key, **candidate}  # rendered with the skeleton of this scheme
+        if not base_text:
+            base_text.append(_rendered_text(base, template_dirs))
+        if base_text[0] is None or base_text[0] != _rendered_text(candidate, template_dirs):
+            candidate = None
     if candidate is None:
         shown = "、".join(_said(scheme, key, value) for key, value in list(figures.values.items())[:12])
         more = "等" if len(figures.values) > 12 else ""
         notes.append(f"从正文识别到{len(figures.values)}个数字（{shown}{more}），但报告的结构与评价方案“{scheme.name}”"
                      "的结构不同，不能放入评价重点的数据，仍保留为文字，请核对")
-        return base
-    if "scheme" not in candidate:
-        candidate = {"scheme": scheme.key, **candidate}
-        notes.append(f"报告没有引用能识别的评价方案，数字按“{scheme.name}”（{scheme.key}）导入，请核对")
+        return None, notes, 0
+    if not cited:
+        notes.append(f"报告没有引用能识别的评价方案，按报告的结构和识别到的数字定为“{scheme.name}”（{scheme.key}），请核对")
     for area in unplaced:
         keys = [k for k, _, _ in figures.values if recogniser.area[k] == area]
         names = "、".join(dict.fromkeys(scheme.catalogue.indicators[k].name for k in keys))
         notes.append(f"从正文识别的数字（{names}）属于评价重点“{scheme.definitions[area].name}”，报告中没有这一部分，"
                      "仍保留为文字，请核对")
+    count = 0
     for (key, item, fieldname), value in figures.values.items():
         if recogniser.area[key] not in placed:
             continue
+        count += 1
         where = f"areas.{recogniser.area[key]}.{key}" + (f".{item}" if item else "")
         notes.append(f"从正文识别的数字，请核对：{_said(scheme, (key, item, fieldname), value)}"
                      f"（{where}；原文：…{figures.examples[(key, item, fieldname)]}…）")
     for conflict in figures.conflicts:
         notes.append(f"同一指标在文中有不同的数字，后面的一处仍保留为文字，请核对：…{conflict}")
-    return candidate
+    return candidate, notes, count
 
 
 def _said(scheme: Scheme, key: tuple[str, str | None, str], value: tuple[Any, str]) -> str:
@@ -2099,12 +2277,6 @@ def _duties_first(sections: list[dict[str, Any]], scheme: Scheme, recogniser: _R
         placed.append(({key: body}, _same_heading(section["title"], heading)))
         at += 1
     return placed
-
-
-def _renders_alike(base: dict[str, Any], candidate: dict[str, Any], template_dirs: resources.TemplateDirs) -> bool:
-    """Whether the two sets of data render to the same text (whitespace aside), heading by heading."""
-    first = _rendered_text(base, template_dirs)
-    return first is not None and first == _rendered_text(candidate, template_dirs)
 
 
 def _rendered_text(data: dict[str, Any], template_dirs: resources.TemplateDirs) -> list[str] | None:
