@@ -1,8 +1,8 @@
 """Reading a rendered report the way a reader sees it: LibreOffice converts the .docx to PDF, poppler's
 ``pdftotext -bbox-layout`` gives every word's box, and words are grouped into the lines seen on the page.
 
-Used only by the rendering checks. The fontconfig file beside this module maps the official fonts named in the
-.docx to free stand-ins, for these checks only.
+Used only by the rendering checks. PDFs are made exactly as users get them: edureport's own conversion, which maps
+the official fonts named in the .docx to the free stand-ins of edureport/fonts/standins.yaml.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from pathlib import Path
 from lxml import etree
 
 from edureport.convert import docx_to_pdf
-
-FONTS_CONF = Path(__file__).parent / "rendering" / "fonts.conf"
 
 
 def missing_tools() -> list[str]:
@@ -39,8 +37,8 @@ def need_office() -> None:
 
 
 def convert_to_pdf(docx_files: Sequence[Path], outdir: Path) -> list[Path]:
-    """edureport's own LibreOffice conversion, with the official fonts mapped to the free stand-ins."""
-    return docx_to_pdf(docx_files, outdir, environment={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)})
+    """edureport's own LibreOffice conversion (the product's font mapping, nothing of the tests' own)."""
+    return docx_to_pdf(docx_files, outdir)
 
 
 @dataclass

@@ -76,8 +76,10 @@ def test_a_converter_that_cannot_start_is_a_clear_error(tmp_path: Path, monkeypa
         convert.docx_to_pdf([tmp_path / "a.docx"], tmp_path / "out")
 
 
-def _docx_texts(path: Path) -> list[str]:
-    return [re.sub(r"\s+", "", p.text) for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+def _docx_texts(path: Path, colophon: bool = False) -> list[str]:
+    """The non-empty paragraphs of the .docx: those of the 版记 when ``colophon``, else all others."""
+    return [re.sub(r"\s+", "", p.text) for p in docx.Document(str(path)).paragraphs
+            if p.text.strip() and (p.style is not None and p.style.style_id == "Colophon") == colophon]
 
 
 def _html_texts(page: bytes) -> list[str]:
@@ -94,6 +96,9 @@ def test_html_has_the_docx_headings_and_text_and_is_valid(name: str, rendered: d
     ours = _html_texts(page)
     theirs = [t.replace("\t", "") for t in _docx_texts(rendered[name].docx)]  # the tab before 签发人
     assert ours == theirs  # every heading label, heading and paragraph, in order
+    footer = lxml_html.fromstring(page).xpath("//footer[contains(@class, 'colophon')]")
+    assert re.sub(r"\s+", "", "".join(f.text_content() for f in footer)) == "".join(
+        _docx_texts(rendered[name].docx, colophon=True))  # the 版记, as the page's footer
 
 
 def test_html_notice_and_escaping(tmp_path: Path) -> None:

@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
     schema.add_argument("--scheme", help="评价方案名称：按该方案的评价重点和指标生成（默认为通用评价方案）")
     schema.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹（评价方案、指标目录）")
+    fonts = sub.add_parser("fonts", help="列出版式配置各用途的字体、本机是否安装，以及生成 PDF 时使用的替代字体")
+    fonts.add_argument("--profile", help="自定义版式配置（YAML），覆盖内置 GB/T 9704-2012 配置中的对应项")
+    fonts.add_argument("--json", action="store_true", help="以 JSON 输出（供其他系统读取）")
     return parser
 
 
@@ -256,6 +259,7 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
         conversion_errors = convert_all(documents, workers=workers)
         for error in conversion_errors:
             print(error, file=sys.stderr)
+        _font_warnings(documents)
     if len(jobs) > 1:
         print(f"共 {len(jobs)} 个：成功 {len(jobs) - len(failed)} 个，失败 {len(failed)} 个")
         if many:
@@ -264,6 +268,69 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
     if failed:
         return max(o.code for o in failed)
     return EXIT_OUTPUT if conversion_errors else EXIT_OK
+
+
+def _font_warnings(documents: Sequence[Path]) -> None:
+    """Which official fonts the PDFs were not printed in (LibreOffice used stand-ins, or nothing fit)."""
+    from .convert import conversion_fonts, find_office
+    if documents and find_office() is not None:
+        for warning in conversion_fonts(documents).warnings():
+            print(warning, file=sys.stderr)
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    from .fontmap import FontStatus, pad, plan_fonts, profile_fonts, role_fonts, width
+    profile = load_profile(args.profile)
+    roles = role_fonts(profile)
+    plan = plan_fonts(profile_fonts(profile))
+
+    def state(name: str) -> FontStatus:
+        found = plan.status(name)
+        assert found is not None  # every font of the profile was planned
+        return found
+
+    def describe(status: FontStatus) -> dict[str, object]:
+        # installed / pdf are null when fontconfig could not be asked; install: Debian packages to get a stand-in
+        return {"font": status.name, "installed": status.installed if plan.checked else None,
+                "pdf": status.printed_as if plan.checked else None,
+                "standin": status.standin.label if status.standin else None,
+                "package": status.standin.package if status.standin else None, "install": list(status.packages)}
+
+    if args.json:
+        payload = {"profile": profile.name, "fontconfig": plan.checked,
+                   "roles": [{"role": r.role, "label": r.label, "east_asian": describe(state(r.east_asian)),
+                              "latin": describe(state(r.latin))} for r in roles],
+                   "fonts": [describe(f) for f in plan.fonts], "warnings": plan.warnings()}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+
+    def installed(status: FontStatus) -> str:
+        return "未知" if not plan.checked else "有" if status.installed else "没有"
+
+    def used(status: FontStatus) -> str:
+        if not plan.checked:
+            return "未知"
+        if status.installed:
+            return "（本字体）"
+        return status.standin.label if status.standin else "无可用替代字体"
+
+    header = ("用途", "中文字体", "本机", "PDF 中使用", "西文字体", "本机", "PDF 中使用")
+    rows = [header] + [(r.label, r.east_asian, installed(state(r.east_asian)), used(state(r.east_asian)),
+                        r.latin, installed(state(r.latin)), used(state(r.latin))) for r in roles]
+    widths = [max(width(row[i]) for row in rows) for i in range(len(header))]
+    print(f"版式配置：{profile.name}")
+    for row in rows:
+        print("  ".join(pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
+    warnings = plan.warnings()
+    if warnings:
+        print()
+        for warning in warnings:
+            print(warning)
+        print("说明：.docx 中始终写明规定的字体，在装有这些字体的电脑上用 Word/WPS 打开即按规定字体显示和打印；"
+              "替代字体只用于本机生成的 PDF。")
+    else:
+        print("规定的字体本机都已安装。")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -314,6 +381,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _import(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "fonts":
+            return _fonts(args)
     except LayoutError as e:  # a bad --profile
         print(e, file=sys.stderr)
         return EXIT_INPUT

@@ -7,7 +7,11 @@ runs in a process group (session) of its own, and when it ends or times out the 
 ``soffice.bin`` is left running (holding memory and a deleted profile folder) after a timeout. Its output goes to a
 temporary file rather than a pipe, so a helper process that keeps the pipe open cannot make the wait hang either.
 A process that starts a session of its own (``setsid``) leaves the group and cannot be reached this way; LibreOffice
-does not do that."""
+does not do that.
+
+Fonts: every conversion gets a generated fontconfig file (:mod:`edureport.fontmap`) mapping the official fonts this
+machine lacks to free stand-ins; :func:`edureport.fontmap.plan_fonts` tells which (the command line prints it, the
+HTTP service sends it in a header)."""
 
 from __future__ import annotations
 
@@ -23,8 +27,13 @@ from pathlib import Path
 from typing import IO
 
 from .errors import ConversionError
+from .fontmap import FontPlan, fonts_in_docx, plan_fonts, profile_fonts
+from .profile import load_profile
 
 _CANDIDATES = ("soffice", "libreoffice")
+#: LibreOffice's PDF export drops the blank pages it inserts before a section that starts on an even page (the 版记's)
+#: unless told to keep them; kept, the PDF's pages are the printed pages and the 版记 stays on an even page.
+_PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 class ConversionTimeout(ConversionError):
@@ -38,12 +47,14 @@ def find_office() -> str | None:
 
 def docx_to_pdf(documents: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str], *,
                 seconds_per_document: float = 60.0, environment: Mapping[str, str] | None = None,
-                timeout: float | None = None) -> list[Path]:
+                timeout: float | None = None, fonts: FontPlan | None = None) -> list[Path]:
     """Convert .docx files to PDF in ``outdir`` with one LibreOffice start; returns the PDF paths in order.
 
     The whole conversion may take ``timeout`` seconds (default: 30 to start plus ``seconds_per_document`` per
     document); after that LibreOffice and everything it started are killed and :class:`ConversionTimeout` is raised.
-    ``environment`` replaces the process environment for LibreOffice (tests pass a fontconfig file this way)."""
+    ``environment`` replaces the process environment for LibreOffice (its FONTCONFIG_FILE, if any, is the
+    configuration the generated one includes). ``fonts``: the plan of :func:`conversion_fonts` for these documents
+    and environment, when the caller has it already (to report it); by default it is made here."""
     office = find_office()
     if office is None:
         raise ConversionError("未找到 LibreOffice，无法生成 PDF；请先安装（如 apt-get install libreoffice-writer）")
@@ -51,10 +62,13 @@ def docx_to_pdf(documents: Sequence[str | os.PathLike[str]], outdir: str | os.Pa
     target = Path(outdir)
     target.mkdir(parents=True, exist_ok=True)
     limit = timeout if timeout is not None else 30 + seconds_per_document * len(sources)
+    base = dict(os.environ if environment is None else environment)
+    plan = fonts if fonts is not None else conversion_fonts(sources, base)
     with tempfile.TemporaryDirectory(prefix="edureport-office-") as profile, tempfile.TemporaryFile() as errors:
+        env = plan.environment(base, profile)  # the fontconfig file sits beside LibreOffice's private profile
         command = [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(target), *map(str, sources)]
-        returncode = _run(command, limit, errors, environment)
+                   "--convert-to", _PDF_FILTER, "--outdir", str(target), *map(str, sources)]
+        returncode = _run(command, limit, errors, env)
         if returncode is None:
             raise ConversionTimeout(f"LibreOffice 在{limit:.0f}秒内没有完成转换，已停止")
         errors.seek(0)
@@ -67,13 +81,27 @@ def docx_to_pdf(documents: Sequence[str | os.PathLike[str]], outdir: str | os.Pa
     return pdfs
 
 
+def conversion_fonts(documents: Sequence[str | os.PathLike[str]],
+                     environment: Mapping[str, str] | None = None) -> FontPlan:
+    """The fonts a conversion of ``documents`` uses: those their font tables name (written from the layout profile;
+    the default profile's when none can be read), each installed or replaced by a stand-in."""
+    names = fonts_in_docx(documents) or profile_fonts(load_profile())
+    return plan_fonts(names, environment)
+
+
 def pdf_bytes(docx: bytes, *, seconds: float = 60.0, timeout: float | None = None) -> bytes:
     """PDF of one .docx given as bytes (``timeout``: as for :func:`docx_to_pdf`)."""
+    return pdf_and_fonts(docx, seconds=seconds, timeout=timeout)[0]
+
+
+def pdf_and_fonts(docx: bytes, *, seconds: float = 60.0, timeout: float | None = None) -> tuple[bytes, FontPlan]:
+    """PDF of one .docx given as bytes, and the fonts it was printed in (which official fonts were replaced)."""
     with tempfile.TemporaryDirectory(prefix="edureport-pdf-") as folder:
         source = Path(folder) / "report.docx"
         source.write_bytes(docx)
-        [pdf] = docx_to_pdf([source], folder, seconds_per_document=seconds, timeout=timeout)
-        return pdf.read_bytes()
+        plan = conversion_fonts([source])
+        [pdf] = docx_to_pdf([source], folder, seconds_per_document=seconds, timeout=timeout, fonts=plan)
+        return pdf.read_bytes(), plan
 
 
 def _run(command: list[str], seconds: float, stderr: IO[bytes], environment: Mapping[str, str] | None) -> int | None:

@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .audit import audit_report
-from .convert import ConversionTimeout, pdf_bytes
+from .convert import ConversionTimeout, pdf_and_fonts
 from .errors import ConversionError, DataError, EdureportError, LayoutError, Problem, TemplateError
 from .load import report_from_data
 from .missing import MissingValuesError
@@ -193,25 +193,26 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         except EdureportError as e:
             raise _HttpError(422, str(e)) from None
 
-    async def render_pdf(report: Any, draft: bool) -> tuple[bytes, int]:
-        """The report as PDF: a converter slot is taken before rendering, or 503 at once when all are busy."""
+    async def render_pdf(report: Any, draft: bool) -> tuple[bytes, int, str]:
+        """The report as PDF: a converter slot is taken before rendering, or 503 at once when all are busy. Also the
+        value of X-Edureport-Font-Substitutions: the official fonts this server lacks and their stand-ins."""
         if not pdf_slots.acquire(blocking=False):
             raise _HttpError(503, f"PDF 转换繁忙（同时最多{converters}个），请稍后重试",
                              headers={"Retry-After": str(PDF_RETRY_AFTER)})
         handed_over = False
         try:
             result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits)
-            future = pdf_pool.submit(pdf_bytes, result.data, timeout=pdf_seconds)
+            future = pdf_pool.submit(pdf_and_fonts, result.data, timeout=pdf_seconds)
             # the slot is free when LibreOffice has really ended (killed at its timeout), not when we stop waiting
             future.add_done_callback(lambda _: pdf_slots.release())
             handed_over = True
             try:
-                data: bytes = await asyncio.wait_for(asyncio.wrap_future(future), pdf_seconds + _GRACE)
+                data, fonts = await asyncio.wait_for(asyncio.wrap_future(future), pdf_seconds + _GRACE)
             except (asyncio.TimeoutError, ConversionTimeout):
                 raise _HttpError(504, f"PDF 转换超过{pdf_seconds:g}秒，已停止") from None
             except ConversionError as e:
                 raise _HttpError(503, str(e)) from None
-            return data, len(result.findings)
+            return data, len(result.findings), fonts.header()
         finally:
             if not handed_over:
                 pdf_slots.release()
@@ -222,16 +223,16 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
             raise _HttpError(400, f"format 只能是 {'、'.join(MEDIA)}", headers=_CLOSE)
         draft = request.query_params.get("draft", "false").lower() in ("1", "true", "yes")
         report = await read_report(request)
+        headers = {"Content-Disposition": f'attachment; filename="report.{fmt}"'}
         if fmt == "html":
             data = await in_thread(render_html, report, template_dirs=folders, draft=draft, limits=limits)
             findings = 0
         elif fmt == "pdf":
-            data, findings = await render_pdf(report, draft)
+            data, findings, headers["X-Edureport-Font-Substitutions"] = await render_pdf(report, draft)
         else:
             result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits)
             data, findings = result.data, len(result.findings)
-        return Response(data, media_type=MEDIA[fmt], headers={
-            "Content-Disposition": f'attachment; filename="report.{fmt}"', "X-Edureport-Findings": str(findings)})
+        return Response(data, media_type=MEDIA[fmt], headers={**headers, "X-Edureport-Findings": str(findings)})
 
     async def check_endpoint(request: Request) -> Response:
         report = await read_report(request)
@@ -302,7 +303,12 @@ def openapi_document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": report_ref}}},
                 "responses": {"200": {"description": "报告文件",
                                       "content": {m: {"schema": {"type": "string", "format": "binary"}}
-                                                  for m in MEDIA.values()}},
+                                                  for m in MEDIA.values()},
+                                      "headers": {"X-Edureport-Font-Substitutions": {
+                                          "description": "仅 PDF：本机缺少的规定字体及所用替代字体，RFC 8187 编码"
+                                                         "（UTF-8''后为百分号编码的“规定字体=替代字体”，逗号分隔；"
+                                                         "替代字体为空表示没有可用替代字体）",
+                                          "schema": {"type": "string"}}}},
                               **{code: error for code in ("400", "408", "413", "415", "422", "500", "503", "504")}}}},
             "/check": {"post": {
                 "summary": "检查数据",
