@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import io
 import itertools
 import re
@@ -1235,70 +1236,33 @@ _FALLING = ("下降", "减少", "降低", "回落")
 _LEFT_OK = set("年县区市州省共有了计是中其各全我为和及与对在将已，、。；：（(“ ")  # before a short cue
 _VERBS = ("共", "已", "累计", "下达", "发放", "拨付", "足额拨付", "投入", "组织", "召开", "开展", "举行", "实施", "建成",
           "选聘", "排查整改", "增设", "完成", "安排", "新增", "新建", "改扩建", "落实", "配备", "查处", "排查", "存入")
-#: the words of stages and other breakdown items as reports write them (the catalogue's names come first)
-_ITEM_WORDS: dict[str, tuple[str, ...]] = {
-    "学前": ("学前教育", "学前", "幼儿园", "学前阶段"),
-    "小学": ("小学", "普通小学", "小学阶段"),
-    "初中": ("初中", "普通初中", "初中阶段"),
-    "普通高中": ("普通高中", "高中"),
-    "中职": ("中职", "中等职业教育", "中等职业学校", "中职学校", "职业高中", "职高"),
-}
-#: how reports write some indicators besides the catalogue's name and term: (words, a word the sentence must have
-#: before them, a word it must not have)
-_ALIASES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "aid": (("资助金", "", ""), ("学生资助资金", "", "")),
-    "aid_recipients": (("惠及学生", "资助", ""), ("资助学生", "", ""), ("已发放", "资助", "")),
-    "student_loans": (("生源地助学贷款", "", ""), ("助学贷款", "", "")),
-    "student_loan_amount": (("合同金额", "贷款", ""),),
-    "public_kindergarten_share": (("公办幼儿园占比", "", ""), ("公办幼儿占比", "", ""), ("公办园占比", "", ""),
-                                  ("公办率", "", ""), ("幼儿园公办率", "", ""), ("公办园在园幼儿占比", "", "")),
-    "inclusive_kindergarten_coverage": (("普惠率", "", ""), ("普惠性幼儿园覆盖率", "", "")),
-    "quality_kindergarten_share": (("优质率", "园", ""), ("幼儿园优质率", "", "")),
-    "rated_kindergartens": (("二级园及以上等级园所数", "", ""), ("二级及以上等级幼儿园数", "", "")),
-    "disabled_enrollment": (("残疾儿童少年入学率", "", ""), ("残疾儿童青少年义务教育入学率", "", ""),
-                            ("残疾儿童少年义务教育入学率", "", "")),
-    "disparity": (("校际差异系数", "", ""),),
-    "large_classes": (("大班额班级", "", "普通高中"),),
-    "high_school_large_classes": (("大班额班级", "普通高中", ""),),
-    "high_school_large_class_share": (("占比", "普通高中|大班额", ""),),
-    "teacher_salary": (("教师年均工资收入", "", ""), ("教师年平均工资收入", "", ""), ("教师平均工资收入", "", "")),
-    "institutions_closed": (("立案查处", "培训", ""),),
-    "training_deposit": (("风险保证金", "", ""),),
-    "national_exams": (("组织国家教育考试", "", ""),),
-    "new_school_places": (("新增学位", "", ""),),
-    "public_funds_standard": (("生均公用经费标准", "", ""),),
-    "special_education_funds_standard": (("随班就读残疾学生按", "特殊教育", ""), ("特殊教育学校生均公用经费", "", "")),
-    "myopia_rate": (("学生近视率", "", ""), ("总体近视率", "", "")),
-    "committee_meetings": (("县委常委会", "", ""), ("区委常委会", "", ""), ("市委常委会", "", ""), ("党委常委会", "", "")),
-    "government_meetings": (("县政府常务会", "", ""), ("区政府常务会", "", ""), ("市政府常务会", "", ""),
-                            ("政府常务会议", "", "")),
-    "leading_group_meetings": (("教育工作领导小组会议", "", ""), ("教育工作领导小组专题会议", "", ""),
-                               ("教育工作领导小组会", "", "")),
-    "supervision_committee_meetings": (("教育督导委专题会议", "", ""), ("教育督导委员会专题会议", "", ""),
-                                       ("教育督导委员会会议", "", "")),
-    "leader_school_visits": (("深入教育一线调研", "", ""),),
-    "vision_screening_rate": (("筛查率和建档率", "", ""), ("筛查率", "视力", "")),
-    "fitness_pass_rate": (("体质数据合格率", "", ""), ("体质健康合格率", "", ""), ("合格率", "体质", "")),
-    "fitness_good_rate": (("体质健康优良率", "", ""), ("优良率", "体质", "")),
-    "art_assessment_coverage": (("学生艺术素质测评覆盖", "", ""),),
-    "vocational_graduate_employment_rate": (("就业率", "中职", ""),),
-    "guard_rate": (("保安配备率", "", ""),),
-    "closed_management_rate": (("封闭管理达标率", "", ""),),
-    "alarm_link_rate": (("视频监控接入公安", "", ""),),
-    "guard_post_rate": (("“护学岗”设置率", "", ""), ("护学岗设置率", "", "")),
-    "collectivized_schools_share": (("集团化办学覆盖率", "", ""), ("集团化办学", "", "")),
-}
-#: words that stand right after some figures' numbers (新增8570个标准学位, 8类14次考试)
-_AFTER_ALIASES: dict[str, tuple[str, ...]] = {
-    "new_school_places": ("个标准学位", "标准学位", "个学位", "学位"),
-    "national_exams": ("考试",),
-    "secretary_principal_separated_schools": ("学校党组织书记、校长分设",),
-    "leading_group_meetings": ("教育工作领导小组会",),
-    "principal_responsibility_schools": ("落实党组织领导的校长负责制",),
-    "training_institutions": ("校外培训机构开展",),
-}
-#: units a count may be written in besides the catalogue's (人 and 名 are the same)
-_SAME_UNITS = ({"人", "名", "位"}, {"次", "场次", "场"}, {"平方米", "㎡"}, {"个", "间"})
+@dataclass(frozen=True)
+class _Reading:
+    """How reports word what the importer looks for, from ``reading.yaml`` in the packaged templates (knowledge of
+    the domain is data): stage words, indicator words besides the catalogue's, words right after some numbers,
+    units written two ways, and the words of part headings."""
+
+    item_words: dict[str, tuple[str, ...]]
+    aliases: dict[str, tuple[tuple[str, str, str], ...]]
+    after_aliases: dict[str, tuple[str, ...]]
+    same_units: tuple[frozenset[str], ...]
+    part_words: dict[str, tuple[str, ...]]
+
+
+@functools.cache
+def _reading() -> _Reading:
+    """Read once per process (functools.cache: a second thread at first use reads the same file twice at worst)."""
+    data = YAML(typ="safe").load((resources.packaged_templates() / "reading.yaml").read_text(encoding="utf-8"))
+
+    def words(group: str) -> dict[str, tuple[str, ...]]:
+        return {str(k): tuple(map(str, v)) for k, v in data[group].items()}
+
+    aliases = {str(key): tuple((entry, "", "") if isinstance(entry, str) else
+                               (entry["words"], entry.get("after", ""), entry.get("not_after", "")) for entry in entries)
+               for key, entries in data["indicator_words"].items()}
+    return _Reading(item_words=words("stage_words"), aliases=aliases, after_aliases=words("words_after_number"),
+                    same_units=tuple(frozenset(map(str, same)) for same in data["same_units"]),
+                    part_words=words("part_words"))
 
 
 @dataclass(frozen=True)
@@ -1346,12 +1310,12 @@ class _Recogniser:
                 if also:
                     before |= set(re.findall(r"“([^”]+)”", also.group(1)))
                 self.before += [_Cue(key, w) for w in before if len(w) >= 2]
-                self.before += [_Cue(key, *alias) for alias in _ALIASES.get(key, ())]
-                self.after += [_Cue(key, w) for w in {*after, *_AFTER_ALIASES.get(key, ())} if len(w) >= 2]
+                self.before += [_Cue(key, *alias) for alias in _reading().aliases.get(key, ())]
+                self.after += [_Cue(key, w) for w in {*after, *_reading().after_aliases.get(key, ())} if len(w) >= 2]
                 if indicator.breakdown:
                     words = []
                     for item in catalogue.items(indicator):
-                        names = {catalogue.item_name(indicator, item), item, *_ITEM_WORDS.get(item, ())}
+                        names = {catalogue.item_name(indicator, item), item, *_reading().item_words.get(item, ())}
                         words += [(item, name) for name in names]
                     self.items[key] = sorted(words, key=lambda w: -len(w[1]))
         self.before.sort(key=lambda c: -len(c.words))
@@ -1589,7 +1553,7 @@ class _Recogniser:
             return unit == ""
         if not unit:
             return False
-        return unit == indicator.unit or any(unit in same and indicator.unit in same for same in _SAME_UNITS)
+        return unit == indicator.unit or any(unit in same and indicator.unit in same for same in _reading().same_units)
 
     def _value(self, token: re.Match[str], key: str, item: str | None) -> _Match | None:
         unit = token["unit"] or ""
@@ -1704,15 +1668,6 @@ def _statement_words(indicator: Indicator) -> tuple[set[str], set[str]]:
 _YEAR = re.compile(r"([12][0-9]{3})\s*年")
 _NOTICE_YEAR = re.compile(r"([12][0-9]{3})\s*年(?:度)?对[^，。；《》]{0,20}?(?:人民)?政府履行教育职责")
 _CITED_NUMBER = re.compile(r"([^\s，。；、《》〈〉（）()“”]{1,12}?)\s*[〔\[【（(]([12][0-9]{3})[〕\]】）)]\s*第?0*([0-9]+)\s*号")
-#: words a part's heading may have instead of the scheme's own (the heading is then kept as the part's title)
-_PART_WORDS: dict[str, tuple[str, ...]] = {
-    "profile": ("基本情况", "总体情况", "自查情况", "自评情况", "县情", "区情", "自查工作开展情况"),
-    "rectification": ("整改",),
-    "achievements": ("主要成效", "取得的成效", "工作成效", "成效"),
-    "experience": ("经验",),
-    "problems": ("问题", "不足", "短板", "困难"),
-    "next_steps": ("下一步", "打算", "努力方向", "改进措施", "工作措施", "工作计划"),
-}
 _RECTIFICATION_ITEM = re.compile(r"^问题([一二三四五六七八九十百]+)：(.+)$")
 _RECTIFICATION_STATUS = re.compile(r"^整改状态：(待整改|持续推进|基本完成|已完成)。$")
 
@@ -2016,7 +1971,7 @@ def _same_heading(title: str, heading: str) -> bool:
 
 
 def _like_part(title: str, key: str) -> bool:
-    return any(word in title for word in _PART_WORDS.get(key, ()))
+    return any(word in title for word in _reading().part_words.get(key, ()))
 
 
 def _measure(section: dict[str, Any]) -> dict[str, Any] | None:
