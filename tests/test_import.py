@@ -675,6 +675,17 @@ def visible_text(data: dict) -> str:
     return re.sub(r"\s+", "", "".join(out))
 
 
+def signature_table_and_colophon(document: docx.document.Document) -> None:
+    """The end of a typed report: signature, a table after it, and a typed 版记."""
+    typed(document, "××县人民政府", align="right")
+    typed(document, "2024年3月1日", align="right")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "指标", (0, 1): "数值", (1, 0): "学校", (1, 1): "186所"}.items():
+        table.cell(row, col).text = text
+    typed(document, "抄送：市教育委员会，市财政局。")
+    typed(document, "××县人民政府办公室\t\t2024年3月1日印发")
+
+
 def person_report(path: Path, *, mark: bool = True, number: bool = True, title: bool = True,
                   addressee: bool = True) -> None:
     """A report typed in Word: a large red issuer mark, a 发文字号 and a two-line title, all centred; the addressee;
@@ -707,13 +718,7 @@ def person_report(path: Path, *, mark: bool = True, number: bool = True, title: 
     assert p.text
     typed(document, "（一）经费投入仍需加大。")
     typed(document, "部分学校办学条件有待改善。")
-    typed(document, "××县人民政府", align="right")
-    typed(document, "2024年3月1日", align="right")
-    table = document.add_table(rows=2, cols=2)
-    for (row, col), text in {(0, 0): "指标", (0, 1): "数值", (1, 0): "学校", (1, 1): "186所"}.items():
-        table.cell(row, col).text = text
-    typed(document, "抄送：市教育委员会，市财政局。")
-    typed(document, "××县人民政府办公室\t\t2024年3月1日印发")
+    signature_table_and_colophon(document)
     document.save(str(path))
 
 
@@ -1233,13 +1238,7 @@ def numbered_report(path: Path, numbering: str) -> None:
     heading(1, "存在问题")
     heading(2, "经费投入仍需加大。")
     typed(document, "部分学校办学条件有待改善。")
-    typed(document, "××县人民政府", align="right")
-    typed(document, "2024年3月1日", align="right")
-    table = document.add_table(rows=2, cols=2)
-    for (row, col), text in {(0, 0): "指标", (0, 1): "数值", (1, 0): "学校", (1, 1): "186所"}.items():
-        table.cell(row, col).text = text
-    typed(document, "抄送：市教育委员会，市财政局。")
-    typed(document, "××县人民政府办公室\t\t2024年3月1日印发")
+    signature_table_and_colophon(document)
     document.save(str(path))
 
 
