@@ -114,7 +114,9 @@ def test_run_in_headings_share_their_paragraph_with_the_text(name: str, rendered
             assert p is headings[-1] or p._p is headings[-1]._p
         heading = getattr(profile.roles, f"heading{level}")
         assert LABEL.match(label_run.text) and label_run.text.endswith("。")
-        assert label_run._r.rPr.rFonts.get(qn("w:eastAsia")) == profile.font(heading)
+        # the heading's own text takes everything from the style; the body says what differs from it
+        assert label_run._r.rPr is None
+        assert p.style.element.rPr.rFonts.get(qn("w:eastAsia")) == profile.font(heading)
         assert body_run._r.rPr.rFonts.get(qn("w:eastAsia")) == profile.fonts.fangsong
         assert body_run.bold is (False if heading.bold else None)
 
@@ -132,7 +134,7 @@ def test_the_body_of_a_run_in_heading_is_not_bold_when_its_level_is(tmp_path: Pa
         edureport.Section("二级", sections=[edureport.Section("三级", run_in=True, paragraphs=["正文。"])])])])
     document = docx.Document(io.BytesIO(edureport.render_docx(report, profile=profile)))
     p = next(p for p in document.paragraphs if p.style.style_id == "Heading3")
-    assert [(r.text, r.bold) for r in p.runs] == [("1.三级。", True), ("正文。", False)]
+    assert [(r.text, r.bold) for r in p.runs] == [("1.三级。", None), ("正文。", False)]  # bold from the style
     assert document.styles["Heading 3"].font.bold is True
 
 
@@ -147,30 +149,49 @@ def test_body_text_equals_the_reference_report(name: str, rendered: dict[str, Re
                     f"{theirs[max(0, at - 30):at + 40]}")
 
 
-def _runs(data: bytes) -> list[etree._Element]:
+def _runs(data: bytes) -> list[tuple[etree._Element, etree._Element | None]]:
+    """Every run of every part, with the w:rFonts it is printed in: its own, else its paragraph style's (then that
+    style's base, Normal), else the document defaults'. No part may name theme fonts."""
     import io
     import zipfile
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = [n for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        styles = etree.fromstring(z.read("word/styles.xml"))
+        by_id = {st.get(qn("w:styleId")): st for st in styles.iter(qn("w:style"))}
+        default = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+
+        def style_fonts(style_id: str | None) -> etree._Element | None:
+            while style_id in by_id:
+                fonts = by_id[style_id].find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+                if fonts is not None:
+                    return fonts
+                based = by_id[style_id].find(qn("w:basedOn"))
+                style_id = None if based is None else based.get(qn("w:val"))
+            return default
+
         runs = []
         for part in parts:
             root = etree.fromstring(z.read(part))
             assert not root.xpath("//@*[contains(local-name(), 'Theme')]"), f"theme font attribute in {part}"
-            runs += root.iter(qn("w:r"))
-        return runs
+            for run in root.iter(qn("w:r")):
+                own = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+                paragraph = run.getparent()
+                style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if paragraph is not None else None
+                runs.append((run, own if own is not None else style_fonts(
+                    style.get(qn("w:val")) if style is not None else "Normal")))
+    return runs
 
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
-def test_every_run_names_the_profile_fonts_in_all_four_slots(name: str, rendered: dict[str, Rendered]) -> None:
+def test_every_run_is_printed_in_the_profile_fonts_in_all_four_slots(name: str, rendered: dict[str, Rendered]) -> None:
+    """Each run's fonts (its own or its style's) name a font of the profile in all four slots with the eastAsia hint:
+    without them quotes, dashes and digits fall back to other faces."""
     profile = default_profile()
     allowed = {profile.fonts.latin, profile.fonts.fangsong, profile.fonts.kaiti, profile.fonts.heiti,
                profile.fonts.xiaobiaosong, profile.fonts.songti}
     runs = _runs(rendered[name].data)
     assert runs
-    for run in runs:
-        if run.find(qn("w:t")) is None and run.find(qn("w:instrText")) is None:
-            continue  # the run that holds the 版记's text box shows no text of its own
-        fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    for run, fonts in runs:
         assert fonts is not None, etree.tostring(run)
         for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
             assert fonts.get(qn(f"w:{slot}")) in allowed
@@ -180,9 +201,36 @@ def test_every_run_names_the_profile_fonts_in_all_four_slots(name: str, rendered
 def test_a_user_profile_swaps_fonts_everywhere(rendered: dict[str, Rendered]) -> None:
     profile = load_profile(overrides={"fonts": {"fangsong": "仿宋", "kaiti": "楷体"}})
     data = edureport.render_docx(rendered["000-anyue-2024"].report, profile=profile)
-    east_asian = {r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").get(qn("w:eastAsia")) for r in _runs(data)}
+    east_asian = {fonts.get(qn("w:eastAsia")) for _, fonts in _runs(data) if fonts is not None}
     assert "仿宋" in east_asian and "楷体" in east_asian
     assert not east_asian & {"仿宋_GB2312", "楷体_GB2312"}
+
+
+@pytest.mark.parametrize("name", EXAMPLE_IDS)
+def test_a_style_edited_in_word_restyles_every_run_of_it(name: str, rendered: dict[str, Rendered],
+                                                         tmp_path: Path) -> None:
+    """Formatting lives in the styles: change the body style's font in the package (as a user does in Word's style
+    dialog) and every run of body text follows; the same for heading 1. Runs of another role keep theirs."""
+    import zipfile
+    source = zipfile.ZipFile(rendered[name].docx)
+    styles = etree.fromstring(source.read("word/styles.xml"))
+    changed = {"BodyText": "华文中宋", "Normal": "华文中宋", "Heading1": "华文琥珀"}
+    for style in styles.iter(qn("w:style")):
+        if style.get(qn("w:styleId")) in changed:
+            style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").set(qn("w:eastAsia"), changed[style.get(qn("w:styleId"))])
+    edited = tmp_path / "edited.docx"
+    with zipfile.ZipFile(edited, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            out.writestr(item.filename, etree.tostring(styles) if item.filename == "word/styles.xml" else data)
+    document = docx.Document(str(edited))
+    body = [p for p in document.paragraphs if p.style.style_id in ("BodyText", "Heading1") and p.text.strip()]
+    assert body
+    for p in body:
+        first = p.runs[0]  # a heading's own text, a paragraph's first words
+        fonts = first._r.rPr.rFonts.get(qn("w:eastAsia")) if first._r.rPr is not None and \
+            first._r.rPr.rFonts is not None else p.style.element.rPr.rFonts.get(qn("w:eastAsia"))
+        assert fonts == changed[p.style.style_id], (p.style.style_id, p.text[:20])
 
 
 def test_defaults_declare_chinese_and_no_theme(rendered: dict[str, Rendered]) -> None:

@@ -17,12 +17,13 @@ from .. import tree
 from ..profile import Profile, Role
 from . import package
 from .layout import footer_distance, mark_size, text_width
-from .oxml import border, el, field_runs, ppr, rpr, serialize, tab, text, twips
+from .oxml import border, el, field_runs, half_points, ppr, rpr, serialize, tab, text, twips
 from .titles import title_lines  # clause 7.3.1: a title too wide for the type area is broken by words
 
 # style id → (name, Chinese alias, profile role, outline level or None). Headings, title, body and footer use Word's
 # built-in style names, which Word and WPS show localised (标题 1, 标题, 正文, 页脚) and which the navigation pane,
 # an inserted 目录, pandoc and mammoth rely on; the alias carries the 公文 name.
+_VAL = qn("w:val")
 _PARAGRAPH_STYLES: dict[str, tuple[str, str, str, int | None]] = {
     "Normal": ("Normal", "正文", "body", None),
     "BodyText": ("Body Text", "公文正文", "body", None),
@@ -49,6 +50,7 @@ class _Writer:
         self._rpr_cache: dict[tuple[str, Length | None, bool, str | None], etree._Element] = {}
         self._ppr_cache: dict[str, etree._Element] = {}
         self.colophon_section = False  # set once the 版记 has opened the last section
+        self._style_roles = {style_id: role for style_id, (_, _, role, _) in _PARAGRAPH_STYLES.items()}
 
     # --- runs and paragraphs ---------------------------------------------------------------------------------
 
@@ -58,33 +60,43 @@ class _Writer:
 
     def run(self, paragraph: etree._Element, value: str, role_name: str, *,
             size: Length | None = None, placeholder: bool = False, host: str | None = None) -> etree._Element:
-        """A run of ``role_name``. ``host`` is the role of the paragraph's style when it is another role's (the body
-        of a run-in heading sits in a heading paragraph): what the run would otherwise inherit from it is undone."""
+        """A run of ``role_name`` in ``paragraph``. Formatting lives in the paragraph's style: a run of the style's
+        own role carries no properties (so editing the style in Word or WPS restyles it), a run of another role (a
+        run-in heading's body, 签发人's name, a placeholder) only what differs from the style. ``host``: the role
+        of the paragraph's style, when the caller knows it."""
         r = el(paragraph, "w:r")
+        if host is None:
+            host = self._style_roles[str(paragraph[0][0].get(_VAL))]  # pPr's first child is pStyle (ppr's order)
         key = (role_name, size, placeholder, host)
         proto = self._rpr_cache.get(key)
         if proto is None:
             # Runs of one role share their properties: build them once, then copy (building lxml elements one
             # by one was most of the render time)
-            role = self.role(role_name)
-            colour = self.p.color(role) if role.color != "text" else None
-            highlight = self.p.colors.placeholder if placeholder else None
-            spacing, unbold = None, False
-            if host is not None and host != role_name:
-                style = self.role(host)
-                if size is None and style.size != role.size:
-                    size = role.size
-                if style.spacing != role.spacing:
-                    spacing = role.spacing if role.spacing is not None else self.p.grid.char_spacing
-                if colour is None and style.color != "text":
-                    colour = self.p.color(role)
-                unbold = style.bold and not role.bold
-            proto = self._rpr_cache[key] = rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role),
-                                               bold=role.bold, color=colour, size=size, highlight=highlight,
-                                               spacing=spacing, unbold=unbold)
-        r.append(proto.__copy__())  # type: ignore[attr-defined]  # lxml copies the whole subtree
+            proto = self._rpr_cache[key] = self._run_properties(role_name, size, placeholder, host)
+        if len(proto):
+            r.append(proto.__copy__())  # type: ignore[attr-defined]  # lxml copies the whole subtree
         text(r, value)
         return r
+
+    def _run_properties(self, role_name: str, size: Length | None, placeholder: bool, host: str) -> etree._Element:
+        role, style = self.role(role_name), self.role(host)
+        highlight = self.p.colors.placeholder if placeholder else None
+        if role_name == host:
+            props = el(None, "w:rPr")
+            if size is not None and size != role.size:
+                el(props, "w:sz", {"val": half_points(size)})
+                el(props, "w:szCs", {"val": half_points(size)})
+            if highlight is not None:
+                el(props, "w:highlight", {"val": highlight})
+            return props
+        colour = self.p.color(role) if role.color != style.color else None
+        if size is None and style.size != role.size:
+            size = role.size
+        spacing = None
+        if style.spacing != role.spacing:
+            spacing = role.spacing if role.spacing is not None else self.p.grid.char_spacing
+        return rpr(None, latin=self.p.fonts.latin, east_asia=self.p.font(role), bold=role.bold, color=colour,
+                   size=size, highlight=highlight, spacing=spacing, unbold=style.bold and not role.bold)
 
     def runs(self, paragraph: etree._Element, runs: tree.Runs, role: str | None = None,
              host: str | None = None) -> None:
