@@ -34,7 +34,9 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        auto_reload=False,
+        # A long-running process (the HTTP service) sees a template edited on disk: Jinja checks each cached
+        # template's modification time when it is loaded again (one stat per template per render).
+        auto_reload=True,
     )
     env.filters.update(formatting.template_filters())
     env.tests.update(formatting.template_tests())
@@ -56,7 +58,8 @@ def _template_exists(env: jinja2.Environment) -> Any:
 
 @functools.lru_cache(maxsize=32)
 def _cached_environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
-    # Compiled templates are reused across renders; an environment is safe to render from many threads.
+    # Compiled templates are reused across renders until their file changes; an environment is safe to render from
+    # many threads.
     return _environment(folders)
 
 
