@@ -157,3 +157,39 @@ def test_a_pdf_conversion_that_raises_is_a_message(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(batch, "docx_to_pdf", broken)
     [message] = batch.convert_all([tmp_path / "a.docx", tmp_path / "b.docx"], workers=1)
     assert message.startswith("内部错误：PDF 转换时") and "RuntimeError" in message
+
+
+def test_the_summary_lists_each_files_findings_in_the_order_of_the_file(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # a: a 报告 without 主送机关 whose 版头 (no 签发人) comes before its title, which has a line too wide; the render
+    # makes these findings in another order (the title's layout first, then the parts of a 报告); b: complete;
+    # c: broken
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a, b, c = folder / "a.yaml", folder / "b.yaml", folder / "c.yaml"
+    a.write_text("header: {issuer_mark: 甲县人民政府}\nsignature: {date: 2024-06-05}\n"
+                 "title: [甲县人民政府关于二〇二三年度全面履行各项教育职责情况的, 自查自评报告]\n", "utf-8")
+    b.write_text("title: 乙县关于履行教育职责情况的自评报告\naddressee: 市政府教育督导委员会\n"
+                 "signature: {issuer: 乙县人民政府, date: 2024-06-05}\n", "utf-8")
+    c.write_text("title: 报告\nsections:\n  - title: 一\n    paragrahs: [x]\n", "utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(a), str(b), str(c), "-o", str(out), "--jobs", "2"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    summary = lines[lines.index("共 3 个：成功 2 个，失败 1 个") + 1:]
+    assert summary[0] == f"  {a}：已生成 {out / 'a.docx'}，发现 3 个问题"
+    assert summary[1].startswith(f"    错误：{a} 字段 addressee：报告缺少主送机关")  # a part the file lacks: first
+    assert summary[2].startswith(f"    错误：{a} 字段 header.signer：报告是上行文，版头缺少签发人")  # line 1
+    assert summary[3].startswith(f"    警告：{a} 字段 title[0]：标题第1行宽约")  # line 3
+    assert summary[4].startswith(f"  失败：{c}：数据错误：")  # in the order the files were given
+    assert len(summary) == 5  # b has no findings: nothing to list
+    assert [f.path for f in batch.run_job(Job(a, tmp_path / "a.docx")).findings] == [
+        "addressee", "header.signer", "title[0]"]
+
+
+def test_the_summary_of_one_file_is_printed_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    [a] = inputs(tmp_path / "in", ["a.yaml"])  # 第0号报告: a 报告 without 主送机关, 署名 and 成文日期
+    assert main(["batch", str(a), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "共 1 个：成功 1 个，失败 0 个" in out and "发现 3 个问题" in out
+    for path in ("addressee", "signature.issuer", "signature.date"):
+        assert f"错误：{a} 字段 {path}：" in out

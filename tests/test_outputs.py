@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 
 import edureport
 from edureport.cli import main
+from edureport.render import ClassifiedError
 
 from .conftest import EXAMPLES, TEMPLATES, Rendered, load_example
 from .pdfpages import need_office
@@ -41,10 +42,11 @@ def test_batch_of_200_with_one_broken_file(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_batch_all_good_exits_0_and_html_beside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    public = [p for p in EXAMPLES if not p.stem.startswith("showcase")]  # the showcase is 秘密★1年: never published
     out = tmp_path / "out"
-    assert main(["batch", *map(str, EXAMPLES), "-o", str(out), "--jobs", "2", "--html", "--templates", *TEMPLATES]) == 0
-    assert sorted(p.suffix for p in out.iterdir()) == [".docx"] * len(EXAMPLES) + [".html"] * len(EXAMPLES)
-    assert f"共 {len(EXAMPLES)} 个：成功 {len(EXAMPLES)} 个，失败 0 个" in capsys.readouterr().out
+    assert main(["batch", *map(str, public), "-o", str(out), "--jobs", "2", "--html", "--templates", *TEMPLATES]) == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx"] * len(public) + [".html"] * len(public)
+    assert f"共 {len(public)} 个：成功 {len(public)} 个，失败 0 个" in capsys.readouterr().out
 
 
 @pytest.mark.rendering
@@ -90,15 +92,23 @@ def _html_texts(page: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
-def test_html_has_the_docx_headings_and_text_and_is_valid(name: str, rendered: dict[str, Rendered]) -> None:
-    page = edureport.render_html(rendered[name].report, template_dirs=TEMPLATES)
+def test_html_has_the_docx_headings_and_text_and_is_valid(name: str, rendered: dict[str, Rendered],
+                                                          tmp_path: Path) -> None:
+    report = rendered[name].report
+    if report.header is not None and report.header.secrecy:  # a classified document is never published
+        with pytest.raises(ClassifiedError):
+            edureport.render_html(report, template_dirs=TEMPLATES)
+        return
+    page = edureport.render_html(report, template_dirs=TEMPLATES)
     html5lib.HTMLParser(strict=True).parse(page)  # a real HTML parser, in strict mode: raises on any parse error
+    published = tmp_path / "published.docx"  # the page is published: it is the .docx marked as published
+    published.write_bytes(edureport.render_docx(report, template_dirs=TEMPLATES, published=True))
     ours = _html_texts(page)
-    theirs = [t.replace("\t", "") for t in _docx_texts(rendered[name].docx)]  # the tab before 签发人
+    theirs = _docx_texts(published)
     assert ours == theirs  # every heading label, heading and paragraph, in order
     footer = lxml_html.fromstring(page).xpath("//footer[contains(@class, 'colophon')]")
     assert re.sub(r"\s+", "", "".join(f.text_content() for f in footer)) == "".join(
-        _docx_texts(rendered[name].docx, colophon=True))  # the 版记, as the page's footer
+        _docx_texts(published, colophon=True))  # the 版记, as the page's footer
 
 
 def test_html_notice_and_escaping(tmp_path: Path) -> None:

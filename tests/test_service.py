@@ -50,7 +50,7 @@ def test_render_docx_equals_the_library(client: TestClient) -> None:
 
 
 def test_render_html_and_draft(client: TestClient) -> None:
-    html = client.post("/render?format=html", content=example_json(), headers=JSON)
+    html = client.post("/render?format=html", content=example_json("001"), headers=JSON)
     assert html.status_code == 200 and html.text.startswith("<!DOCTYPE html>")
     body = json.dumps({"title": "报告", "signature": {"issuer": "县政府"}}).encode()
     assert client.post("/render", content=body, headers=JSON).status_code == 422
@@ -145,3 +145,36 @@ def test_a_layout_error_is_422(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service, "render", too_deep)
     response = TestClient(create_app()).post("/render", content=b'{"title": "x"}', headers=JSON)
     assert response.status_code == 422 and response.json()["error"].startswith("版式错误：")
+
+
+def test_render_counts_its_findings_and_points_at_check(client: TestClient) -> None:
+    # a 报告 without 主送机关, 署名 and 成文日期: three findings, whatever the format
+    body = json.dumps({"title": "示例县关于履行教育职责情况的自评报告",
+                       "sections": [{"title": "主要做法", "paragraphs": ["正文。"]}]}, ensure_ascii=False).encode()
+    for fmt in ("docx", "html"):
+        response = client.post(f"/render?format={fmt}", content=body, headers=JSON)
+        assert response.status_code == 200, fmt
+        assert response.headers["X-Edureport-Findings"] == "3", fmt
+        assert response.headers["Link"] == '</check>; rel="describedby"'
+    check = client.post("/check", content=body, headers=JSON).json()["findings"]
+    assert [f["path"] for f in check] == ["addressee", "signature.issuer", "signature.date"]
+    complete = client.post("/render", content=example_json("001"), headers=JSON)
+    assert complete.headers["X-Edureport-Findings"] == str(len(edureport.render(edureport.loads_report(
+        example_json("001").decode("utf-8"), fmt="json")).findings))
+    spec = client.get("/openapi.json").json()
+    headers = spec["paths"]["/render"]["post"]["responses"]["200"]["headers"]
+    assert {"X-Edureport-Findings", "Link"} <= set(headers) and "/check" in headers["X-Edureport-Findings"]["description"]
+
+
+def test_check_lists_findings_in_the_order_of_the_request(client: TestClient) -> None:
+    # the checks make the figures' findings first and the parts of a 报告 last; the request has its areas last
+    data = json.loads(example_json("001"))
+    del data["addressee"]
+    reordered = {"signature": data.pop("signature"), **{k: v for k, v in data.items() if k != "areas"},
+                 "areas": data["areas"]}
+    reordered["signature"].pop("issuer")
+    response = client.post("/check", content=json.dumps(reordered, ensure_ascii=False).encode(), headers=JSON)
+    paths = [f["path"] for f in response.json()["findings"]]
+    assert paths[:2] == ["addressee", "signature.issuer"]
+    assert paths.index("signature.issuer") < paths.index("areas.equity.disparity.小学")
+    assert paths.index("areas.funding.per_student_expenditure.初中") < paths.index("areas.equity.disparity.小学")

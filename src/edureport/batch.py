@@ -6,7 +6,11 @@ A file that fails is one :class:`Outcome` with a Chinese message, whatever the f
 template (3), the output (4), or an unexpected exception — a defect of edureport itself (5, :data:`EXIT_INTERNAL`,
 logged with its traceback on the ``edureport`` logger and kept in ``Outcome.detail``). Even a worker process that
 dies (a crash in a C extension, ``os._exit``, a signal) costs only the file it was working on: the files that were
-not finished are run again, each in a fresh process of its own, and the one that kills its process is reported."""
+not finished are run again, each in a fresh process of its own, and the one that kills its process is reported.
+
+A file that is rendered carries the findings of the checks in its Outcome, in the order of their fields in the file;
+the command prints them in its summary. A file whose outputs are published (an .html page, or ``published``) and
+that carries a 密级 fails with nothing written."""
 
 from __future__ import annotations
 
@@ -24,13 +28,13 @@ from pathlib import Path
 
 import attrs
 
+from .audit import read_source
 from .checks import Finding
 from .convert import docx_to_pdf
 from .errors import ConversionError, DataError, EdureportError, OutputError, TemplateError
-from .load import load_report
 from .missing import MissingValuesError
 from .profile import load_profile
-from .render import render, render_html, write_atomic
+from .render import ClassifiedError, render, render_html, render_page, write_atomic
 
 #: Exit code of a file (and of the command) that failed because of a defect in edureport itself, not its input.
 EXIT_INTERNAL = 5
@@ -47,6 +51,7 @@ class Job:
     target: Path  # the .docx (or .html) to write
     html: bool = False  # also write an .html beside the .docx
     draft: bool = False
+    published: bool = False  # the .docx (and its PDF) is published too: no 密级 allowed, no internal marks
     profile: str | None = None
     template_dirs: tuple[str, ...] = ()
 
@@ -84,20 +89,28 @@ def output_names(sources: Sequence[Path], outdir: Path, suffix: str = ".docx") -
 def run_job(job: Job) -> Outcome:
     """Render one file; every failure becomes an Outcome with the Chinese message (field path included)."""
     try:
-        report = load_report(job.source, template_dirs=job.template_dirs)
+        source = read_source(job.source, job.template_dirs, "json" if job.source.suffix.lower() == ".json" else "yaml")
+        report = source.report
         profile = load_profile(job.profile) if job.profile else None
         if job.target.suffix == ".html":
-            write_atomic(job.target, render_html(report, profile=profile, template_dirs=job.template_dirs,
-                                                 draft=job.draft))
-            return Outcome(str(job.source), str(job.target))
-        result = render(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft)
+            page = render_page(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft)
+            write_atomic(job.target, page.data)
+            return Outcome(str(job.source), str(job.target), findings=tuple(source.order(page.findings)))
+        result = render(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft,
+                        published=job.published)
+        # every output is made before any is written: a page that may not be published leaves no .docx behind
+        html = render_html(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft) \
+            if job.html else None
         write_atomic(job.target, result.data)
-        if job.html:
-            write_atomic(job.target.with_suffix(".html"),
-                         render_html(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft))
-        return Outcome(str(job.source), str(job.target), findings=result.findings)
+        if html is not None:
+            write_atomic(job.target.with_suffix(".html"), html)
+        return Outcome(str(job.source), str(job.target), findings=tuple(source.order(result.findings)))
     except MissingValuesError as e:
         hint = "提示：补齐以上内容后再生成；需要先看草稿时加 --draft"
+        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=2)
+    except ClassifiedError as e:
+        hint = ("提示：涉密文件只能按涉密载体管理，不在网站公示；不加 --html（网页）和 --published（公开发布）"
+                "时可以生成内部使用的 .docx")
         return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=2)
     except TemplateError as e:
         return Outcome(str(job.source), None, str(e), code=3)

@@ -51,12 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--draft", action="store_true",
                         help="生成草稿：缺少的内容显示为黄色底纹的【待填写：…】；不加时缺少内容则拒绝生成并列出")
     render.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）")
-    render.add_argument("--html", action="store_true", help="同时生成用于网站公示的 HTML 网页")
+    render.add_argument("--html", action="store_true",
+                        help="同时生成用于网站公示的 HTML 网页（公开发布：有密级的文件拒绝生成，不显示份号、密级、紧急程度和签发人）")
+    render.add_argument("--published", action="store_true",
+                        help="公开发布：.docx 和 PDF 也按公开发布的要求生成（有密级的文件拒绝生成，版头不印份号、密级、紧急程度和签发人）")
     batch = sub.add_parser("batch", help="批量生成：多个数据文件，多个进程同时处理，显示进度和汇总")
     batch.add_argument("data", nargs="+", help="数据文件（YAML/JSON）")
     batch.add_argument("-o", "--output", required=True, help="输出文件夹（不存在则创建）")
     batch.add_argument("--jobs", type=int, default=default_workers(), help="同时处理的进程数（默认为处理器核数）")
-    for flag, text in (("--draft", "生成草稿"), ("--pdf", "同时生成 PDF"), ("--html", "同时生成 HTML")):
+    for flag, text in (("--draft", "生成草稿"), ("--pdf", "同时生成 PDF"), ("--html", "同时生成公示用 HTML（有密级的文件拒绝生成）"),
+                       ("--published", "公开发布：有密级的文件拒绝生成，版头不印份号、密级、紧急程度和签发人")):
         batch.add_argument(flag, action="store_true", help=text)
     batch.add_argument("--profile", help="自定义版式配置（YAML）")
     batch.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹")
@@ -90,12 +94,12 @@ def _parser() -> argparse.ArgumentParser:
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _print_findings(findings: Sequence[Finding], source: Path | str, stream: TextIO) -> None:
+def _print_findings(findings: Sequence[Finding], source: Path | str, stream: TextIO, indent: str = "") -> None:
     for f in findings:
         where = f" 字段 {f.path}" if f.path else ""
         detail = "".join(part for part in (f"（原文：{f.text}" if f.text else "",
                                            f"；建议：{f.fix}" if f.fix else "", "）" if f.text else ""))
-        print(f"{_SEVERITY[f.severity]}：{source}{where}：{f.message}{detail}", file=stream)
+        print(f"{indent}{_SEVERITY[f.severity]}：{source}{where}：{f.message}{detail}", file=stream)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -215,7 +219,7 @@ def _jobs(args: argparse.Namespace, many: bool) -> list[Job]:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise OutputError(str(out), e.strerror or str(e)) from None
-    return [Job(source, target, html=args.html, draft=args.draft, profile=args.profile,
+    return [Job(source, target, html=args.html, draft=args.draft, published=args.published, profile=args.profile,
                 template_dirs=tuple(args.templates)) for source, target in zip(sources, targets, strict=True)]
 
 
@@ -260,11 +264,15 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
         for error in conversion_errors:
             print(error, file=sys.stderr)
         _font_warnings(documents)
-    if len(jobs) > 1:
+    if many or len(jobs) > 1:  # batch always ends with its summary, even of one file
         print(f"共 {len(jobs)} 个：成功 {len(jobs) - len(failed)} 个，失败 {len(failed)} 个")
-        if many:
-            for o in failed:
-                print(f"  失败：{o.source}：{o.error}")
+        if many:  # each file in the order given: what failed, and what the checks found in what was made
+            for o in outcomes:
+                if o.error:
+                    print(f"  失败：{o.source}：{o.error}")
+                elif o.findings:
+                    print(f"  {o.source}：已生成 {o.target}，发现 {len(o.findings)} 个问题")
+                    _print_findings(o.findings, o.source, sys.stdout, indent="    ")
     if failed:
         return max(o.code for o in failed)
     return EXIT_OUTPUT if conversion_errors else EXIT_OK

@@ -20,15 +20,16 @@ from .areas import NO_AREAS
 from .checks import Finding, run_checks
 from .convert import pdf_bytes
 from .errors import DataError, OutputError, Problem, TemplateError
+from .formatting import cn_date
 from .markup import parse_markup
-from .missing import MissingValuesError, missing_values
-from .model import Report
+from .missing import MissingValuesError, incomplete, missing_values
+from .model import Notice, Report
 from .parsing import unknown_keys_message
 from .profile import Profile, load_profile
 from .schemes import Scheme, scheme_for
 from .statements import Stater
 from .templating import Limits, render_markup
-from .tree import Document
+from .tree import Document, HeaderBlock
 from .writer import write_docx
 from .writer.html import write_html
 from .writer.titles import wrapping_lines
@@ -44,10 +45,34 @@ def default_profile() -> Profile:
 
 @attrs.frozen
 class Rendered:
-    """A rendered report: the .docx bytes and the findings of the computed checks on its figures."""
+    """A rendered report: the bytes of the output (.docx, or the HTML page of :func:`render_page`) and the findings
+    of the checks (figures, wording, and the parts the document's type requires)."""
 
     data: bytes
     findings: tuple[Finding, ...]
+
+
+class ClassifiedError(DataError):
+    """A document marked with a 密级 asked for as a published output (the 公示 web page, or an output marked as
+    published): a classified document is never published, so nothing is made."""
+
+    def __init__(self, secrecy: str, source: str = "数据") -> None:
+        self.secrecy = secrecy
+        super().__init__(source, [Problem("header.secrecy", f"文件标有密级“{secrecy}”，涉密文件不得公开发布，"
+                                                            "不能生成公示网页或公开发布的文件；未生成任何文件")])
+
+
+def publishable(report: Report, document: Document) -> Document:
+    """The document as it may be published (the 公示 web page, any output marked as published): refused with
+    :class:`ClassifiedError` when it carries a 密级 (in the data or in what a template put in the 版头); the 版头 keeps
+    the issuing organ and the 发文字号 and loses its internal marks — 份号, 密级和保密期限, 紧急程度 and 签发人."""
+    marked = [b.secrecy for b in document.blocks if isinstance(b, HeaderBlock) and b.secrecy]
+    secrecy = (report.header.secrecy if report.header else None) or next(iter(marked), None)
+    if secrecy:
+        raise ClassifiedError(secrecy)
+    return attrs.evolve(document, blocks=tuple(
+        attrs.evolve(b, copy_number=None, secrecy=None, urgency=None, signer_label=None, signer_name=None)
+        if isinstance(b, HeaderBlock) else b for b in document.blocks))
 
 
 def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft: bool = True,
@@ -70,7 +95,7 @@ def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft
         findings += say.findings + unstated(report, scheme, say)
     if not draft and (left := document.placeholders()):  # a template asked for a value no rule above knows of
         raise MissingValuesError([Problem("", f"仍有待填写的内容：{text}") for text in left])
-    return document, findings
+    return document, findings + incomplete(report)
 
 
 def _check_placement(report: Report, scheme: Scheme, say: Stater, skeleton: str) -> None:
@@ -108,42 +133,65 @@ def build_document(report: Report, *, profile: Profile | None = None, template_d
 
 
 def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
-           draft: bool = False, limits: Limits | None = None) -> Rendered:
+           draft: bool = False, limits: Limits | None = None, published: bool = False) -> Rendered:
     """Report → .docx bytes and the findings of the checks, in one pass. A final render (the default) raises
     MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders.
-    ``limits`` bounds the templates' run time and output (defaults: :class:`~edureport.templating.Limits`)."""
+    ``limits`` bounds the templates' run time and output (defaults: :class:`~edureport.templating.Limits`).
+    ``published``: the .docx is to be published (:func:`publishable`: refused with a 密级, no internal marks)."""
     profile = profile or default_profile()
     document, findings = prepare(report, profile, template_dirs, draft, limits)
+    if published:
+        document = publishable(report, document)
     return Rendered(write_docx(document, profile), tuple(findings))
 
 
 def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
-                draft: bool = False, limits: Limits | None = None) -> bytes:
+                draft: bool = False, limits: Limits | None = None, published: bool = False) -> bytes:
     """Report → .docx bytes. The same report, profile and templates always give the same bytes."""
-    return render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits).data
+    return render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits,
+                  published=published).data
+
+
+def render_page(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
+                draft: bool = False, limits: Limits | None = None) -> Rendered:
+    """:func:`render_html` with the findings of the checks."""
+    document, findings = prepare(report, profile or default_profile(), template_dirs, draft, limits)
+    return Rendered(write_html(publishable(report, document), notice=_notice_lines(report.notice)), tuple(findings))
+
+
+def _notice_lines(notice: Notice | None) -> tuple[str, ...]:
+    """The 公示 box of the page: period, office, phone, e-mail."""
+    if notice is None:
+        return ()
+    items = [f"公示时间：{cn_date(notice.start)}至{cn_date(notice.end)}", f"受理单位：{notice.office}"]
+    items += [f"联系电话：{notice.phone}"] if notice.phone else []
+    items += [f"电子邮箱：{notice.email}"] if notice.email else []
+    return tuple(items)
 
 
 def render_html(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
                 draft: bool = False, limits: Limits | None = None) -> bytes:
     """The report as a standalone HTML page for the government portal (公示), from the same document tree (the
-    profile decides heading labels such as 1. or 1．, as in the .docx)."""
-    document, _ = prepare(report, profile or default_profile(), template_dirs, draft, limits)
-    return write_html(document, notice=report.notice)
+    profile decides heading labels such as 1. or 1．, as in the .docx). The page is published: a report with a 密级
+    raises :class:`ClassifiedError`, and the 版头 shows no 份号, 密级, 紧急程度 or 签发人 (:func:`publishable`)."""
+    return render_page(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits).data
 
 
 def render_pdf(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
-               draft: bool = False, limits: Limits | None = None, seconds: float = 60.0) -> bytes:
+               draft: bool = False, limits: Limits | None = None, seconds: float = 60.0,
+               published: bool = False) -> bytes:
     """The report as PDF, converted by LibreOffice (ConversionError when it is not installed)."""
-    return pdf_bytes(render_docx(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits),
-                     seconds=seconds)
+    return pdf_bytes(render_docx(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits,
+                                 published=published), seconds=seconds)
 
 
 def render_to_stream(report: Report, stream: BinaryIO, *, profile: Profile | None = None,
                      template_dirs: TemplateDirs = (), draft: bool = False,
-                     limits: Limits | None = None) -> tuple[Finding, ...]:
+                     limits: Limits | None = None, published: bool = False) -> tuple[Finding, ...]:
     """Render and write the .docx to a binary stream (an HTTP response, an in-memory buffer). Nothing is written
     when rendering fails. Returns the findings of the checks."""
-    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits)
+    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits,
+                    published=published)
     stream.write(result.data)
     return result.findings
 
@@ -181,10 +229,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 
 def render_to_path(report: Report, path: str | os.PathLike[str], *, profile: Profile | None = None,
                    template_dirs: TemplateDirs = (), draft: bool = False,
-                   limits: Limits | None = None) -> tuple[Finding, ...]:
+                   limits: Limits | None = None, published: bool = False) -> tuple[Finding, ...]:
     """Render and write atomically: on any error no file is created and an existing one is left untouched.
     Returns the findings of the checks."""
-    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits)
+    result = render(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits,
+                    published=published)
     try:
         write_atomic(path, result.data)
     except OSError as e:

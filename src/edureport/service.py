@@ -3,6 +3,10 @@ edureport[server]``). Stateless — every request carries its report as JSON —
 balancer. Endpoints: POST /render (→ .docx, .pdf or .html), POST /check (→ findings), GET /schema, GET /health,
 GET /openapi.json.
 
+A rendered file's answer says how many findings the checks made (``X-Edureport-Findings``) and points at /check
+(``Link: </check>; rel="describedby"``), which lists them for the same body, in the order of the data. The HTML page,
+and a .docx or PDF asked for with ``published=true``, are published: a report with a 密级 is refused (422).
+
 Every error is JSON (``{"error": …}``, with ``problems`` and their field paths for bad data), and every stage of a
 request is bounded:
 
@@ -46,13 +50,13 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
-from .audit import audit_report
+from .audit import SourceOrder, audit_report
 from .convert import ConversionTimeout, pdf_and_fonts
 from .errors import ConversionError, DataError, EdureportError, LayoutError, Problem, TemplateError
 from .load import report_from_data
 from .missing import MissingValuesError
 from .parsing import parse_text
-from .render import render, render_html
+from .render import ClassifiedError, render, render_page
 from .schema import report_schema
 from .templating import Limits
 
@@ -167,13 +171,15 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def read_report(request: Request) -> Any:
+    async def read_report(request: Request) -> tuple[Any, SourceOrder]:
+        """The request's report, and the order of its fields (findings are listed in it)."""
         body = await read_body(request)
         try:  # off the event loop, like all work on the data: a large body must not stall other requests
             data, text, fmt = await run_in_threadpool(parse_text, body, "请求", "json")
         except DataError as e:
             raise _HttpError(400, "JSON 无法解析", e.problems) from None
-        return await in_thread(report_from_data, data, "请求", text=text, fmt=fmt, template_dirs=folders)
+        report = await in_thread(report_from_data, data, "请求", text=text, fmt=fmt, template_dirs=folders)
+        return report, SourceOrder(data)
 
     async def in_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -182,6 +188,9 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
             raise _HttpError(504, f"处理超过{seconds:.0f}秒，已停止") from None
         except MissingValuesError as e:
             raise _HttpError(422, "缺少内容（加 draft=true 生成草稿）", e.problems) from None
+        except ClassifiedError as e:
+            raise _HttpError(422, "涉密文件不得公开发布（网页总是公开发布；.docx 和 PDF 不加 published=true 时可以生成）",
+                             e.problems) from None
         except DataError as e:
             raise _HttpError(422, "数据有误", e.problems) from None
         except LayoutError as e:  # e.g. a fifth heading level
@@ -193,7 +202,7 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         except EdureportError as e:
             raise _HttpError(422, str(e)) from None
 
-    async def render_pdf(report: Any, draft: bool) -> tuple[bytes, int, str]:
+    async def render_pdf(report: Any, draft: bool, published: bool) -> tuple[bytes, int, str]:
         """The report as PDF: a converter slot is taken before rendering, or 503 at once when all are busy. Also the
         value of X-Edureport-Font-Substitutions: the official fonts this server lacks and their stand-ins."""
         if not pdf_slots.acquire(blocking=False):
@@ -201,7 +210,8 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
                              headers={"Retry-After": str(PDF_RETRY_AFTER)})
         handed_over = False
         try:
-            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits)
+            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits,
+                                     published=published)
             future = pdf_pool.submit(pdf_and_fonts, result.data, timeout=pdf_seconds)
             # the slot is free when LibreOffice has really ended (killed at its timeout), not when we stop waiting
             future.add_done_callback(lambda _: pdf_slots.release())
@@ -221,23 +231,27 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         fmt = request.query_params.get("format", "docx")
         if fmt not in MEDIA:
             raise _HttpError(400, f"format 只能是 {'、'.join(MEDIA)}", headers=_CLOSE)
-        draft = request.query_params.get("draft", "false").lower() in ("1", "true", "yes")
-        report = await read_report(request)
+        draft = _flag(request, "draft")
+        published = _flag(request, "published")
+        report, _ = await read_report(request)
         headers = {"Content-Disposition": f'attachment; filename="report.{fmt}"'}
-        if fmt == "html":
-            data = await in_thread(render_html, report, template_dirs=folders, draft=draft, limits=limits)
-            findings = 0
-        elif fmt == "pdf":
-            data, findings, headers["X-Edureport-Font-Substitutions"] = await render_pdf(report, draft)
-        else:
-            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits)
+        if fmt == "html":  # the 公示 page: always published
+            result = await in_thread(render_page, report, template_dirs=folders, draft=draft, limits=limits)
             data, findings = result.data, len(result.findings)
-        return Response(data, media_type=MEDIA[fmt], headers={**headers, "X-Edureport-Findings": str(findings)})
+        elif fmt == "pdf":
+            data, findings, headers["X-Edureport-Font-Substitutions"] = await render_pdf(report, draft, published)
+        else:
+            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits,
+                                     published=published)
+            data, findings = result.data, len(result.findings)
+        # the findings themselves (Chinese, any number of them) do not fit a header: /check lists them
+        headers |= {"X-Edureport-Findings": str(findings), "Link": '</check>; rel="describedby"'}
+        return Response(data, media_type=MEDIA[fmt], headers=headers)
 
     async def check_endpoint(request: Request) -> Response:
-        report = await read_report(request)
+        report, order = await read_report(request)
         findings = await in_thread(audit_report, report, folders)
-        return JSONResponse({"findings": [attrs.asdict(f) for f in findings]})
+        return JSONResponse({"findings": [attrs.asdict(f) for f in order(findings)]})
 
     async def schema_endpoint(request: Request) -> Response:
         scheme = request.query_params.get("scheme")
@@ -282,6 +296,10 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         exception_handlers={HTTPException: http_exception, Exception: last_resort})
 
 
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "false").lower() in ("1", "true", "yes")
+
+
 def openapi_document() -> dict[str, Any]:
     """The service described in OpenAPI 3.1 (its schemas are JSON Schema 2020-12, like ``edureport schema``)."""
     report_ref = {"$ref": "#/components/schemas/Report"}
@@ -299,12 +317,22 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "生成报告",
                 "parameters": [
                     {"name": "format", "in": "query", "schema": {"enum": list(MEDIA), "default": "docx"}},
-                    {"name": "draft", "in": "query", "schema": {"type": "boolean", "default": False}}],
+                    {"name": "draft", "in": "query", "schema": {"type": "boolean", "default": False}},
+                    {"name": "published", "in": "query", "schema": {"type": "boolean", "default": False},
+                     "description": "公开发布（html 总是公开发布）：有密级的报告返回 422；版头不印份号、密级、紧急程度和签发人"}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": report_ref}}},
                 "responses": {"200": {"description": "报告文件",
                                       "content": {m: {"schema": {"type": "string", "format": "binary"}}
                                                   for m in MEDIA.values()},
-                                      "headers": {"X-Edureport-Font-Substitutions": {
+                                      "headers": {
+                                          "X-Edureport-Findings": {
+                                              "description": "检查发现的问题数（数字、文字和公文要素：报告缺少主送机关、"
+                                                             "署名、成文日期等）；各项用同一请求体 POST /check 取得，"
+                                                             "按数据中的顺序排列",
+                                              "schema": {"type": "integer", "minimum": 0}},
+                                          "Link": {"description": "</check>; rel=\"describedby\"：列出检查结果的地址",
+                                                   "schema": {"type": "string"}},
+                                          "X-Edureport-Font-Substitutions": {
                                           "description": "仅 PDF：本机缺少的规定字体及所用替代字体，RFC 8187 编码"
                                                          "（UTF-8''后为百分号编码的“规定字体=替代字体”，逗号分隔；"
                                                          "替代字体为空表示没有可用替代字体）",
@@ -313,14 +341,20 @@ def openapi_document() -> dict[str, Any]:
             "/check": {"post": {
                 "summary": "检查数据",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": report_ref}}},
-                "responses": {"200": {"description": "检查结果", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"findings": {"type": "array", "items": {"type": "object"}}}}}}},
+                "responses": {"200": {"description": "检查结果，按字段在数据中的顺序排列", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}}}}}}},
                     **{code: error for code in ("400", "408", "413", "415", "422", "500", "504")}}}},
             "/schema": {"get": {"summary": "数据格式的 JSON Schema", "responses": {"200": {"description": "JSON Schema"}}}},
             "/health": {"get": {"summary": "健康检查", "responses": {"200": {"description": "ok"}}}},
         },
         "components": {"schemas": {
             "Report": report_schema(),
+            "Finding": {"type": "object", "required": ["severity", "path", "message"],
+                        "properties": {"severity": {"enum": ["error", "warning", "info"]},
+                                       "path": {"type": "string", "description": "字段路径；空字符串指整个报告"},
+                                       "message": {"type": "string"}, "text": {"type": "string"},
+                                       "fix": {"type": "string"}}},
             "Error": {"type": "object", "required": ["error"],
                       "properties": {"error": {"type": "string"}, "detail": {"type": "string"},
                                      "problems": {"type": "array", "items": problem}}},

@@ -3,6 +3,10 @@
 The same tree as the .docx, so heading labels and text are identical. Built with lxml's HTML builder: text is always
 escaped by the serializer. Headings become h2–h5 (the title is h1); a run-in heading is a paragraph that opens with
 its heading in <strong>. An optional 公示 notice (period, office, phone, e-mail) comes from the data.
+
+The page is published, so its 版头 shows the issuing organ and the 发文字号 only: never a 份号, 紧急程度 or 签发人 (marks
+for the paper copies and the organs' own handling). A classified document is refused before it gets here
+(:func:`edureport.render.publishable`); a tree that still carries a 密级 is a defect and raises ValueError.
 """
 
 from __future__ import annotations
@@ -11,8 +15,6 @@ from lxml import etree
 from lxml.html import builder as E
 
 from .. import tree
-from ..formatting import cn_date
-from ..model import Notice
 
 _STYLE = """
 body{font-family:"FangSong","仿宋_GB2312","STFangsong",serif;font-size:16pt;line-height:1.8;max-width:42em;margin:2em auto}
@@ -40,18 +42,16 @@ def _heading_text(b: tree.Heading) -> str:
     return b.label + b.title
 
 
-def write_html(document: tree.Document, *, notice: Notice | None = None) -> bytes:
-    """The report as one standalone HTML page (UTF-8)."""
+def write_html(document: tree.Document, *, notice: tuple[str, ...] = ()) -> bytes:
+    """The report as one standalone HTML page (UTF-8). ``notice``: the lines of the 公示 box (period, office, phone,
+    e-mail), worded by the caller: the writer reads the tree, never the data."""
     body: list[object] = []
     title = "报告"
     for b in document.blocks:
         if isinstance(b, tree.HeaderBlock):
-            parts = [E.P(line, E.CLASS("label")) for line in (b.copy_number, b.secrecy, b.urgency) if line]
-            parts.append(E.P(b.issuer_mark, E.CLASS("issuer-mark")))
-            number = _runs(b.doc_number or ())
-            if b.signer_name:
-                number += ["　", b.signer_label or "签发人：", b.signer_name]
-            parts.append(E.P(*number, E.CLASS("doc-number")))
+            if b.secrecy:
+                raise ValueError("a document with a 密级 is never published; render.publishable refuses it")
+            parts = [E.P(b.issuer_mark, E.CLASS("issuer-mark")), E.P(*_runs(b.doc_number or ()), E.CLASS("doc-number"))]
             body.append(E.HEADER(*parts, E.CLASS("banner")))
         elif isinstance(b, tree.Title):
             title = "".join(b.lines)
@@ -92,11 +92,8 @@ def write_html(document: tree.Document, *, notice: Notice | None = None) -> byte
         elif isinstance(b, tree.Colophon):
             lines = ([E.P(b.cc)] if b.cc else []) + [E.P(b.printer, "　", *_runs(b.date))]
             body.append(E.FOOTER(*lines, E.CLASS("colophon")))
-    if notice is not None:
-        items = [f"公示时间：{cn_date(notice.start)}至{cn_date(notice.end)}", f"受理单位：{notice.office}"]
-        items += [f"联系电话：{notice.phone}"] if notice.phone else []
-        items += [f"电子邮箱：{notice.email}"] if notice.email else []
-        body.append(E.ASIDE(E.H2("公示"), *[E.P(item) for item in items], E.CLASS("notice")))
+    if notice:
+        body.append(E.ASIDE(E.H2("公示"), *[E.P(item) for item in notice], E.CLASS("notice")))
     page = E.HTML(
         E.HEAD(E.META(charset="utf-8"), E.META(name="viewport", content="width=device-width, initial-scale=1"),
                E.TITLE(title), E.STYLE(_STYLE)),
