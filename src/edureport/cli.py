@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机）")
     serve.add_argument("--port", type=int, default=8000, help="端口")
     serve.add_argument("--templates", action="append", default=[], metavar="DIR", help="自定义模板文件夹")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="进程数（默认 1；服务不保存状态，多个进程共用一个端口，通常设为 CPU 核数）")
     schema = sub.add_parser("schema", help="输出数据格式的 JSON Schema")
     schema.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
     schema.add_argument("--scheme", help="评价方案名称：按该方案的评价重点和指标生成（默认为通用评价方案）")
@@ -187,7 +189,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ImportError:
         print("HTTP 服务需要额外的组件：请先运行 pip install \"edureport[server]\"", file=sys.stderr)
         return EXIT_INPUT
-    serve(args.host, args.port, args.templates)
+    serve(args.host, args.port, args.templates, workers=args.workers)
     return EXIT_OK
 
 

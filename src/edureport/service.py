@@ -30,6 +30,7 @@ thread pool; further requests wait for a thread, within ``seconds``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -393,16 +394,74 @@ class ServiceError(EdureportError):
         super().__init__(f"服务错误：{message}")
 
 
-def serve(host: str, port: int, template_dirs: Sequence[str] = ()) -> None:
-    """``edureport serve``: run the service until interrupted."""
+def serve(host: str, port: int, template_dirs: Sequence[str] = (), *, workers: int = 1) -> None:
+    """``edureport serve``: run the service until interrupted, in ``workers`` processes sharing one listening socket.
+
+    The service keeps no state between requests, so processes scale it on one machine as machines behind a load
+    balancer do on many. uvicorn's own ``workers`` option needs the application and the protocol as import strings
+    (it starts fresh interpreters); the service's protocol class is made at run time (its header time limit), so the
+    workers here are forked after the socket is bound, the classic pre-fork model: every worker accepts on the same
+    socket and the kernel spreads the connections."""
     if not 0 <= port <= 65535:
         raise ServiceError(f"端口应在 0 到 65535 之间：{port}")
+    if workers < 1:
+        raise ServiceError(f"进程数应至少为 1：{workers}")
+    if workers > 1 and not hasattr(os, "fork"):
+        raise ServiceError("多进程（--workers 大于 1）只支持 Linux 和 macOS；请用 1 个进程，或在负载均衡后运行多个服务")
     try:
-        server(host, port, template_dirs).run()
+        if workers == 1:
+            server(host, port, template_dirs).run()
+        else:
+            _serve_forked(host, port, template_dirs, workers)
     except SystemExit as e:  # uvicorn exits this way when it cannot listen, after logging why
         if e.code in (None, 0):
             raise
         raise ServiceError(f"无法在 {host}:{port} 启动服务：端口已被占用、地址不可用或没有权限（原因见上一行日志）") from None
+
+
+def _serve_forked(host: str, port: int, template_dirs: Sequence[str], workers: int) -> None:
+    import signal
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as e:
+        raise ServiceError(f"无法在 {host}:{port} 启动服务：{e.strerror}") from None
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: its own app, its own event loop, the shared socket
+            code = 0
+            try:
+                server(host, port, template_dirs).run(sockets=[listener])
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    listener.close()
+
+    def stop(signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for child in children:
+            while True:
+                try:
+                    os.waitpid(child, 0)
+                    break
+                except InterruptedError:
+                    continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _json_bytes(payload: dict[str, str]) -> bytes:
