@@ -27,7 +27,7 @@ import attrs
 from .errors import FieldValueError
 from .fields import label as _label
 from .fields import nonblank as _nonblank
-from .fields import nonblank_texts
+from .fields import nonblank_texts, typed
 from .quantities import Figure, number_words
 from .sandbox import value_type
 from .text import check_nonblank, check_text
@@ -40,7 +40,7 @@ Show = Literal["value", "previous", "change", "rate", "number", "verdict"]
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class FigureRef:
     """A place in a paragraph where a figure of the data is stated: ``{figure: equity.inclusive_kindergarten_coverage}``
     (this year's value with its unit), with ``show`` for last year's value (previous), the change (change: 增长1.45%),
@@ -54,7 +54,7 @@ class FigureRef:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class StatementRef:
     """A whole statement of the catalogue in officials' wording: ``{statement: funding.two_no_decrease}``."""
 
@@ -62,7 +62,7 @@ class StatementRef:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class YearRef:
     """A year relative to the evaluation year: ``{year: 0}`` → 2023年, ``{year: 1}`` → 2024年."""
 
@@ -75,7 +75,7 @@ class YearRef:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Fill:
     """Something still to be written: a draft shows 【待填写：…】, a final render refuses."""
 
@@ -87,7 +87,7 @@ Parts = tuple[Part, ...]
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Reviewed:
     """A paragraph a person must check before a final render (carried over from last year with hand-typed
     numbers, years or 文号): delete ``review`` once it is updated or confirmed."""
@@ -148,7 +148,7 @@ def _numbering(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Measure:
     """A titled measure (一项举措) under an area: paragraphs, "一是……" points, and sub-measures."""
 
@@ -176,7 +176,7 @@ def _local_figures(_inst: Any, attribute: attrs.Attribute[Any], value: dict[str,
 
 
 @value_type
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class AreaBase:
     """What every area and narrative part has: a title (the scheme's heading when omitted), paragraphs, measures,
     figures of its own that no catalogue lists (``figures``: name → value with unit), and the self-assessed score."""
@@ -221,7 +221,7 @@ class AreaBase:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class RectificationItem:
     """One problem found by last year's evaluation, and what was done about it."""
 
@@ -233,11 +233,11 @@ class RectificationItem:
     def _check_status(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
         choices = ("待整改", "持续推进", "基本完成", "已完成")
         if value is not None and value not in choices:
-            raise FieldValueError("status", f"只能是 {' 或 '.join(choices)}")
+            raise FieldValueError("status", f"只能是 {' 或 '.join(choices)}，不能是“{value}”")
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class RectificationGroup:
     """Problems grouped under one heading (关于教育投入力度不够的问题)."""
 
@@ -246,7 +246,7 @@ class RectificationGroup:
 
 
 @value_type
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class RectificationBase(AreaBase):
     """问题整改: last year's problems (问题 → 整改情况 → 状态), in groups or as a flat list."""
 
@@ -544,7 +544,7 @@ __all__ = [
 # References from paragraphs to figures
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Target:
     """What ``{figure: AREA.NAME[.ITEM]}`` points at: an indicator (``indicator`` True) or a figure of the area's
     own, and for an indicator with a breakdown, one item or (``item`` None) all of them."""

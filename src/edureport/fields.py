@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from .errors import FieldValueError
+from .parsing import TypeProblem, scalar_hook
 from .text import check_nonblank, check_text
 
 
@@ -65,3 +66,30 @@ def percent(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) 
     """A rate in percent: 0 to 100."""
     if value is not None and not Decimal(0) <= value <= Decimal(100):
         raise FieldValueError(attribute.name, f"比率应在0到100之间（单位为%），实际是{value}")
+
+
+def typed(_cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """attrs field transformer: every scalar field (true/false, integer, date, number) without a converter of its own
+    gets the loader's rule for its type as a converter, so an object built in code is checked (and a date written
+    as text converted) exactly as one loaded from a file, with the same Chinese message and the field's name."""
+    out = []
+    for field in fields:
+        hint = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+        name, optional = (hint[:-len(" | None")], True) if hint.endswith(" | None") else (hint, False)
+        hook = scalar_hook(name.rsplit(".", 1)[-1])
+        if hook is None or field.converter is not None:
+            out.append(field)
+            continue
+        out.append(field.evolve(converter=attrs.Converter(_scalar(hook, optional), takes_field=True)))
+    return out
+
+
+def _scalar(hook: Callable[[Any, type], Any], optional: bool) -> Callable[[Any, attrs.Attribute[Any]], Any]:
+    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
+        if value is None and optional:
+            return None
+        try:
+            return hook(value, object)
+        except TypeProblem as e:
+            raise FieldValueError(field.name, str(e)) from None
+    return convert

@@ -33,6 +33,7 @@ from .fields import nonblank as _nonblank
 from .fields import nonblank_texts as _nonblank_texts
 from .fields import text as _text
 from .fields import texts as _texts
+from .fields import typed
 from .resources import bad_name
 from .sandbox import value_type
 from .text import check_text
@@ -62,7 +63,7 @@ def _one_of(*choices: str) -> Any:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class DocNumber:
     """发文字号, e.g. 安府办〔2024〕7号: organ code, year, serial. Rendered with 六角括号 and no leading zeros."""
 
@@ -81,7 +82,7 @@ def _copy_number(_inst: Any, attribute: attrs.Attribute[Any], value: str | None)
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Header:
     """版头 (clause 7.2): present on documents sent as files; absent on reports published as web pages."""
 
@@ -116,7 +117,7 @@ def _title_lines(title: str | Iterable[str]) -> tuple[str, ...]:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Table:
     """A table (attachments often carry an indicator table). ``columns`` is the header row, repeated on each page."""
 
@@ -170,7 +171,7 @@ class Table:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Section:
     """A numbered part of the body. Its number (一、 （一） 1. （1）) comes from its depth and position.
 
@@ -190,7 +191,7 @@ class Section:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Attachment:
     """附件 (clause 7.3.7): starts on a new page; its title is also listed in the 附件说明 after the body."""
 
@@ -201,7 +202,7 @@ class Attachment:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Signature:
     """署名 and 成文日期 (clause 7.3.5). ``seal``: laid out for a seal (date 4 characters from the right, issuer
     centred over it) or without one (issuer 2 characters from the right, date 2 characters further right)."""
@@ -213,7 +214,7 @@ class Signature:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Colophon:
     """版记 (clause 7.4): 抄送, 印发机关 and 印发日期 between rules at the bottom of the last page."""
 
@@ -223,7 +224,7 @@ class Colophon:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Notice:
     """公示: the report is published on the government portal before submission; shown on the HTML page only."""
 
@@ -235,7 +236,7 @@ class Notice:
 
 
 @value_type
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Report:
     """One report: everything from the 版头 to the 版记. ``title`` is one string, or a list of lines when the title
     breaks at a meaning boundary (clause 7.3.1)."""

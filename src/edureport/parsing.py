@@ -94,6 +94,12 @@ def _structure_date(value: Any, _t: type) -> dt.date:
     raise TypeProblem(f"应为日期（如 2024-06-05），实际是{type_name(value)}")
 
 
+def scalar_hook(type_name: str) -> Callable[[Any, Any], Any] | None:
+    """The loader's rule for a scalar type named as in an annotation (bool, int, date, Decimal), or None."""
+    return {"bool": _structure_bool, "int": _structure_int, "date": _structure_date,
+            "Decimal": structure_decimal}.get(type_name)
+
+
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -199,7 +205,9 @@ def unknown_keys_message(names: Sequence[str], known: Sequence[str], what: str =
 def _describe(exc: BaseException, cls: Any) -> tuple[list[PathPart], str]:
     """Chinese message for one leaf failure, plus the path it adds below its object."""
     if get_origin(cls) is Literal:
-        return [], f"只能是 {' 或 '.join(str(c) for c in get_args(cls))}"
+        # cattrs names the refused value only in its message ("bogus not in literal …"); say it as the model does
+        given = re.match(r"(.*) not in literal ", str(exc.args[0]) if exc.args else "", re.S)
+        return [], f"只能是 {' 或 '.join(str(c) for c in get_args(cls))}" + (f"，不能是“{given[1]}”" if given else "")
     if isinstance(exc, ForbiddenExtraKeysError):
         return [], unknown_keys_message(list(exc.extra_fields), _expected_keys(exc.cl))
     if isinstance(exc, FieldValueError):
