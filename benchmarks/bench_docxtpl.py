@@ -22,7 +22,7 @@ import docx
 from docxtpl import DocxTemplate
 
 import edureport
-from edureport.render import build_document, default_profile
+from edureport.renderer import build_document, default_profile
 from edureport.tree import Heading, Paragraph
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from edureport import batch
+from edureport import batch, convert
 from edureport.batch import EXIT_INTERNAL, Job, Outcome
 from edureport.batch import run_job as real_run_job
 from edureport.cli import main
@@ -154,7 +154,7 @@ def test_a_pdf_conversion_that_raises_is_a_message(tmp_path: Path, monkeypatch: 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("模拟的缺陷")
 
-    monkeypatch.setattr(batch, "docx_to_pdf", broken)
+    monkeypatch.setattr(convert, "docx_to_pdf", broken)  # batch imports it when PDFs are asked for
     [message] = batch.convert_all([tmp_path / "a.docx", tmp_path / "b.docx"], workers=1)
     assert message.startswith("内部错误：PDF 转换时") and "RuntimeError" in message
 

@@ -24,7 +24,7 @@ import edureport
 from edureport import fontmap
 from edureport.cli import main
 from edureport.profile import Roles
-from edureport.render import default_profile
+from edureport.renderer import default_profile
 
 from .conftest import EXAMPLES, ROOT, TEMPLATES, load_example
 from .pdfpages import need_office

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import edureport
 from edureport import tree
 from edureport.numbering import chinese_numeral
-from edureport.render import build_document
+from edureport.renderer import build_document
 
 from .conftest import outline_level
 from .ooxml_check import problems

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 import edureport
 from edureport.cli import main
-from edureport.render import ClassifiedError
+from edureport.renderer import ClassifiedError
 
 from .conftest import EXAMPLES, TEMPLATES, Rendered, load_example
 from .pdfpages import need_office

@@ -12,7 +12,7 @@ from edureport import tree
 from edureport.errors import LayoutError, TemplateError
 from edureport.markup import parse_markup
 from edureport.profile import load_profile
-from edureport.render import build_document
+from edureport.renderer import build_document
 from edureport.templating import render_markup
 
 

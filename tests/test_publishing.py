@@ -17,7 +17,7 @@ from edureport import tree
 from edureport.cli import main
 from edureport.errors import DataError
 from edureport.load import parse_text
-from edureport.render import ClassifiedError, publishable
+from edureport.renderer import ClassifiedError, publishable
 from edureport.service import create_app
 from edureport.writer.html import write_html
 

@@ -19,7 +19,7 @@ from docx2python import docx2python
 
 import edureport
 from edureport import tree
-from edureport.render import build_document
+from edureport.renderer import build_document
 
 from .conftest import EXAMPLE_IDS, TEMPLATES, Rendered, examples_with
 

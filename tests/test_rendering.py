@@ -19,7 +19,7 @@ from docx.shared import Length, Mm
 import edureport
 from edureport.areas import parts_of
 from edureport.profile import load_profile
-from edureport.render import default_profile
+from edureport.renderer import default_profile
 
 from .conftest import EXAMPLE_IDS, Rendered, examples_with
 from .pdfpages import Line, Page, convert_to_pdf, is_full_width, need_office, read_pages

@@ -14,7 +14,7 @@ from lxml import etree
 
 import edureport
 from edureport.profile import load_profile
-from edureport.render import default_profile
+from edureport.renderer import default_profile
 
 from .conftest import EXAMPLE_IDS, ROOT, Rendered, outline_level
 

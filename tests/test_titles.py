@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import edureport
 from edureport.model import Report
-from edureport.render import default_profile, prepare
+from edureport.renderer import default_profile, prepare
 from edureport.writer.layout import text_width
 from edureport.writer.titles import (
     DIAMOND,
@@ -190,7 +190,7 @@ def test_breaking_is_deterministic_and_thread_safe() -> None:
 
 
 def test_the_segmenter_prints_nothing_and_writes_no_cache(tmp_path: Path) -> None:
-    code = ("from edureport.render import default_profile\nfrom edureport.writer.titles import break_title\n"
+    code = ("from edureport.renderer import default_profile\nfrom edureport.writer.titles import break_title\n"
             "print(break_title('关于2021年以来履行教育职责自查自评的报告', default_profile()))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={"TMPDIR": str(tmp_path), "PATH": "/usr/bin:/bin"})

@@ -16,12 +16,11 @@ import attrs
 
 from . import tree
 from .checks import Finding, typed_twice
-from .lint import lint_data
 from .load import report_from_data
 from .missing import missing_values
 from .model import Report
 from .parsing import PathPart, parse_path, parse_text, read_data_file
-from .render import default_profile, prepare
+from .renderer import default_profile, prepare
 from .schemes import scheme_for
 
 #: national guidance caps the published self-evaluation report at about 5,000 字
@@ -113,4 +112,5 @@ def audit_file(path: str | os.PathLike[str], template_dirs: Sequence[str | os.Pa
     """All findings for a data file, in the order of their fields in it; raises DataError when it cannot be used at
     all."""
     source = read_source(path, template_dirs, "json" if Path(path).suffix == ".json" else None)
+    from .lint import lint_data  # its character tables take a while to compile: only when checking
     return source.order(lint_data(source.data) + audit_report(source.report, template_dirs))

@@ -30,11 +30,10 @@ import attrs
 
 from .audit import read_source
 from .checks import Finding
-from .convert import docx_to_pdf
 from .errors import ConversionError, DataError, EdureportError, OutputError, TemplateError
 from .missing import MissingValuesError
 from .profile import load_profile
-from .render import ClassifiedError, render, render_html, render_page, write_atomic
+from .renderer import ClassifiedError, render, render_html, render_page, write_atomic
 
 #: Exit code of a file (and of the command) that failed because of a defect in edureport itself, not its input.
 EXIT_INTERNAL = 5
@@ -239,6 +238,8 @@ def convert_all(documents: Sequence[Path], *, workers: int = 1, seconds_per_docu
         return []
     step = max(1, workers)
     chunks = [list(documents[i::step]) for i in range(step) if documents[i::step]]
+
+    from .convert import docx_to_pdf  # LibreOffice's helpers: only when PDFs are asked for
 
     def convert(chunk: list[Path]) -> str | None:
         try:

@@ -10,22 +10,17 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
-
-import attrs
-from tqdm import tqdm
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .audit import audit_file
-from .batch import Job, Outcome, convert_all, default_workers, output_names, run
-from .checks import Finding
 from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
-from .importer import import_to_yaml
-from .model import Section
-from .profile import load_profile
-from .render import write_atomic
-from .rollover import rollover_file
-from .schema import report_schema
+
+# Each command imports what it needs when it runs: `edureport --version` and `edureport check` must not pay for
+# Jinja, lxml, python-docx and LibreOffice's helpers (start-up is measured with -X importtime in benchmarks/run.py).
+if TYPE_CHECKING:
+    from .batch import Job, Outcome
+    from .checks import Finding
+    from .model import Section
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
@@ -58,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="批量生成：多个数据文件，多个进程同时处理，显示进度和汇总")
     batch.add_argument("data", nargs="+", help="数据文件（YAML/JSON）")
     batch.add_argument("-o", "--output", required=True, help="输出文件夹（不存在则创建）")
-    batch.add_argument("--jobs", type=int, default=default_workers(), help="同时处理的进程数（默认为处理器核数）")
+    batch.add_argument("--jobs", type=int, help="同时处理的进程数（默认为处理器核数，最多 8）")
     for flag, text in (("--draft", "生成草稿"), ("--pdf", "同时生成 PDF"), ("--html", "同时生成公示用 HTML（有密级的文件拒绝生成）"),
                        ("--published", "公开发布：有密级的文件拒绝生成，版头不印份号、密级、紧急程度和签发人")):
         batch.add_argument(flag, action="store_true", help=text)
@@ -105,6 +100,9 @@ def _print_findings(findings: Sequence[Finding], source: Path | str, stream: Tex
 
 
 def _check(args: argparse.Namespace) -> int:
+    import attrs
+
+    from .audit import audit_file
     try:
         findings = audit_file(args.data, args.templates)
     except OSError as e:
@@ -127,6 +125,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _write(path: str | Path, text: str) -> None:
     """Write a text output atomically; a failure is an OutputError (exit code 4)."""
+    from .renderer import write_atomic
     try:
         write_atomic(path, text.encode("utf-8"))
     except OSError as e:
@@ -134,6 +133,7 @@ def _write(path: str | Path, text: str) -> None:
 
 
 def _rollover(args: argparse.Namespace) -> int:
+    from .rollover import rollover_file
     source, target = Path(args.data), Path(args.output)
     if target.resolve() == source.resolve():
         print("命令行错误：新数据文件不能覆盖上一年的文件，请用 -o 指定另一个文件名", file=sys.stderr)
@@ -164,6 +164,7 @@ def _rollover(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .importer import import_to_yaml
     try:
         result, text, report = import_to_yaml(args.docx)  # checked once; a problem names the .docx
     except DataError as e:
@@ -194,6 +195,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .schema import report_schema
     try:
         schema = report_schema(args.scheme, args.templates)
     except DataError as e:
@@ -209,6 +211,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace, many: bool) -> list[Job]:
+    from .batch import Job, output_names
     sources = [Path(name) for name in args.data]
     out = Path(args.output)
     if not many and len(sources) == 1 and not args.output.endswith(("/", "\\")) and not out.is_dir():
@@ -230,6 +233,8 @@ class _UsageError(Exception):
 
 
 def _render(args: argparse.Namespace, many: bool = False) -> int:
+    from .batch import convert_all, default_workers, run
+    from .profile import load_profile
     try:
         if args.profile:
             load_profile(args.profile)  # a bad profile is one message, not one per file
@@ -237,13 +242,17 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
     except _UsageError as e:
         print(f"命令行错误：{e}", file=sys.stderr)
         return EXIT_INPUT
-    bar = tqdm(total=len(jobs), unit="份", desc="生成", file=sys.stderr, disable=None if many else True)
+    bar = None
+    if many:  # a progress bar for a batch (on a terminal); a single render prints one line per file instead
+        from tqdm import tqdm
+        bar = tqdm(total=len(jobs), unit="份", desc="生成", file=sys.stderr, disable=None)
     done = 0
 
     def progress(outcome: Outcome) -> None:
         nonlocal done
         done += 1
-        bar.update()
+        if bar is not None:
+            bar.update()
         if not many:  # one line per file as it is done
             if outcome.error:
                 print(outcome.error, file=sys.stderr)
@@ -252,9 +261,10 @@ def _render(args: argparse.Namespace, many: bool = False) -> int:
                 print(f"{prefix}已生成 {outcome.target}")
                 _print_findings(outcome.findings, outcome.source, sys.stderr)
 
-    workers = args.jobs if many else 1
+    workers = (args.jobs or default_workers()) if many else 1
     outcomes = run(jobs, workers=workers, progress=progress)
-    bar.close()
+    if bar is not None:
+        bar.close()
     failed = [o for o in outcomes if o.error]
     internal = [o for o in outcomes if o.code == EXIT_INTERNAL and o.detail]
     if internal:  # the tracebacks of the files that failed inside edureport, for the maintainer
@@ -290,6 +300,7 @@ def _font_warnings(documents: Sequence[Path]) -> None:
 
 def _fonts(args: argparse.Namespace) -> int:
     from .fontmap import FontStatus, pad, plan_fonts, profile_fonts, role_fonts, width
+    from .profile import load_profile
     profile = load_profile(args.profile)
     roles = role_fonts(profile)
     plan = plan_fonts(profile_fonts(profile))
@@ -377,7 +388,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "render":
             return _render(args)
         if args.command == "batch":
-            if args.jobs < 1:
+            if args.jobs is not None and args.jobs < 1:
                 print("命令行错误：--jobs 至少为 1", file=sys.stderr)
                 return EXIT_INPUT
             return _render(args, many=True)

@@ -2236,7 +2236,7 @@ def _duties_first(sections: list[dict[str, Any]], scheme: Scheme, recogniser: _R
 
 def _rendered_text(data: dict[str, Any], template_dirs: resources.TemplateDirs) -> list[str] | None:
     from .load import report_from_data
-    from .render import build_document
+    from .renderer import build_document
     from .tree import Run, plain
     try:
         report = report_from_data(data, "导入结果", template_dirs=template_dirs)

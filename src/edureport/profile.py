@@ -268,8 +268,9 @@ def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
 
 def _read_yaml(text: str, source: str) -> Any:
     try:
-        # a loader per call: ruamel's loader objects keep parsing state and may not be shared between threads
-        return YAML(typ="safe", pure=True).load(text)
+        # a loader per call: ruamel's loader objects keep parsing state and may not be shared between threads;
+        # the C parser (ruamel.yaml.clib) where it is installed: the profile is read on every start
+        return YAML(typ="safe").load(text)
     except YAMLError as e:
         raise LayoutError(f"{source} 不是有效的 YAML：{e}") from None
 

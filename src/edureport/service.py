@@ -57,7 +57,7 @@ from .errors import ConversionError, DataError, EdureportError, LayoutError, Pro
 from .load import report_from_data
 from .missing import MissingValuesError
 from .parsing import parse_text
-from .render import ClassifiedError, render, render_page
+from .renderer import ClassifiedError, render, render_page
 from .schema import report_schema
 from .templating import Limits
 

@@ -6,7 +6,7 @@ its heading in <strong>. An optional 公示 notice (period, office, phone, e-mai
 
 The page is published, so its 版头 shows the issuing organ and the 发文字号 only: never a 份号, 紧急程度 or 签发人 (marks
 for the paper copies and the organs' own handling). A classified document is refused before it gets here
-(:func:`edureport.render.publishable`); a tree that still carries a 密级 is a defect and raises ValueError.
+(:func:`edureport.renderer.publishable`); a tree that still carries a 密级 is a defect and raises ValueError.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ import attrs
 
 from .areas import NO_AREAS
 from .checks import Finding, run_checks
-from .convert import pdf_bytes
 from .errors import DataError, OutputError, Problem, TemplateError
 from .formatting import cn_date
 from .markup import parse_markup
@@ -181,6 +180,7 @@ def render_pdf(report: Report, *, profile: Profile | None = None, template_dirs:
                draft: bool = False, limits: Limits | None = None, seconds: float = 60.0,
                published: bool = False) -> bytes:
     """The report as PDF, converted by LibreOffice (ConversionError when it is not installed)."""
+    from .convert import pdf_bytes  # LibreOffice's helpers: only when a PDF is asked for
     return pdf_bytes(render_docx(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits,
                                  published=published), seconds=seconds)
 
