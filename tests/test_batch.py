@@ -16,6 +16,7 @@ from edureport import batch, convert
 from edureport.batch import EXIT_INTERNAL, Job, Outcome
 from edureport.batch import run_job as real_run_job
 from edureport.cli import main
+from edureport.renderer import Renderer
 
 SMALL = "title: 第{n}号报告\nyear: 2023\nsections:\n  - title: 主要做法\n    paragraphs: [第{n}份报告的正文。]\n"
 
@@ -70,14 +71,14 @@ def test_an_unexpected_exception_costs_one_file_in_render(tmp_path: Path, monkey
     # `render a b c -o dir/` renders in this process, one file after the other: a defect met by `a` (here: the
     # renderer raising something that is no EdureportError) must not stop `b` and `c`
     a, b, c = inputs(tmp_path / "in", ["a.yaml", "b.yaml", "c.yaml"])
-    real_render = batch.render
+    real_docx = Renderer.docx
 
-    def render(report, **kwargs):  # type: ignore[no-untyped-def]
+    def docx(self, report, **kwargs):  # type: ignore[no-untyped-def]
         if "第0号报告" in str(report.title):
             raise RuntimeError("模拟的缺陷")
-        return real_render(report, **kwargs)
+        return real_docx(self, report, **kwargs)
 
-    monkeypatch.setattr(batch, "render", render)
+    monkeypatch.setattr(Renderer, "docx", docx)
     out = tmp_path / "out"
     with caplog.at_level(logging.ERROR, logger="edureport"):
         code = main(["render", str(a), str(b), str(c), "-o", f"{out}/"])

@@ -124,7 +124,7 @@ def test_an_unexpected_exception_is_a_json_500_logged_with_its_traceback(monkeyp
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("模拟的缺陷")
 
-    monkeypatch.setattr(service, "audit_report", broken)
+    monkeypatch.setattr(service.Renderer, "check", broken)
     with caplog.at_level(logging.ERROR, logger="edureport"):
         response = TestClient(create_app()).post("/check", content=example_json("001"), headers=JSON)
     assert response.status_code == 500 and response.headers["content-type"] == "application/json"
@@ -142,7 +142,7 @@ def test_a_layout_error_is_422(monkeypatch: pytest.MonkeyPatch) -> None:
     def too_deep(*args: object, **kwargs: object) -> None:
         raise LayoutError("标题“一”是第5级；公文标题最多四级")
 
-    monkeypatch.setattr(service, "render", too_deep)
+    monkeypatch.setattr(service.Renderer, "docx", too_deep)
     response = TestClient(create_app()).post("/render", content=b'{"title": "x"}', headers=JSON)
     assert response.status_code == 422 and response.json()["error"].startswith("版式错误：")
 

@@ -276,7 +276,7 @@ def test_a_request_that_runs_too_long_is_stopped_with_json(monkeypatch: pytest.M
         time.sleep(3)
         return b""
 
-    monkeypatch.setattr(service, "render_page", slow)
+    monkeypatch.setattr(service.Renderer, "html", slow)
     client = TestClient(create_app(request_seconds=1))
     started = time.monotonic()
     response = client.post("/render?format=html", content=SMALL, headers=JSON)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time each name is i
     from .quantities import Change, Figure, Value
     from .renderer import (
         Rendered,
+        Renderer,
         build_document,
         render,
         render_docx,
@@ -56,7 +57,7 @@ _EXPORTS: dict[str, str] = {
     "Attachment": "model", "Colophon": "model", "DocNumber": "model", "Header": "model", "Notice": "model",
     "Report": "model", "Section": "model", "Signature": "model", "Table": "model", "Profile": "profile",
     "load_profile": "profile", "Change": "quantities", "Figure": "quantities", "Value": "quantities",
-    "Rendered": "renderer", "build_document": "renderer", "render": "renderer", "render_docx": "renderer",
+    "Rendered": "renderer", "Renderer": "renderer", "build_document": "renderer", "render": "renderer", "render_docx": "renderer",
     "render_html": "renderer", "render_pdf": "renderer", "render_to_path": "renderer",
     "render_to_stream": "renderer", "RolloverLog": "rollover", "rollover_file": "rollover",
     "rollover_text": "rollover", "report_schema": "schema", "Scheme": "schemes", "available_schemes": "schemes",
@@ -102,6 +103,7 @@ __all__ = [
     "Problem",
     "Profile",
     "Rendered",
+    "Renderer",
     "Report",
     "RolloverLog",
     "Rule",

@@ -7,48 +7,23 @@ length guidance (about 5,000 字). Findings are listed in the order of their fie
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from . import tree
-from .checks import Finding, typed_twice
+from .checks import Finding
 from .load import report_from_data
-from .missing import missing_values
 from .model import Report
 from .parsing import PathPart, parse_path, parse_text, read_data_file
-from .renderer import default_profile, prepare
-from .schemes import scheme_for
-
-#: national guidance caps the published self-evaluation report at about 5,000 字
-LENGTH_GUIDANCE = 5000
-_COUNTED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+from .renderer import Renderer
 
 
-def body_length(document: tree.Document) -> int:
-    """Characters of the report's text (headings and paragraphs), as a word processor counts 字数."""
-    total = 0
-    for block in document.blocks:
-        if isinstance(block, tree.Heading):
-            total += len(_COUNTED.findall(block.label + block.title + tree.plain(block.body)))
-        elif isinstance(block, tree.Paragraph):
-            total += sum(len(_COUNTED.findall(run.text)) for run in block.runs)
-    return total
-
-
-def audit_report(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Finding]:
-    """Computed checks and length guidance for a loaded report."""
-    checked, scheme = scheme_for(report, template_dirs)
-    findings = [Finding("warning", p.path, f"{p.message}，正式生成前需补齐") for p in missing_values(checked, scheme)]
-    document, checks = prepare(report, default_profile(), template_dirs)
-    findings += checks + typed_twice(checked, scheme)
-    length = body_length(document)
-    if length > LENGTH_GUIDANCE:
-        findings.append(Finding("warning", "", f"正文约{length}字，超过约{LENGTH_GUIDANCE}字的篇幅要求"))
-    return findings
+def audit_report(report: Report, template_dirs: Sequence[str | os.PathLike[str]] = (), *,
+                 renderer: Renderer | None = None) -> list[Finding]:
+    """Computed checks and length guidance for a loaded report (:meth:`Renderer.check`)."""
+    return (renderer or Renderer(template_dirs=template_dirs)).check(report)
 
 
 class SourceOrder:

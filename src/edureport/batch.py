@@ -32,8 +32,7 @@ from .audit import read_source
 from .checks import Finding
 from .errors import ConversionError, DataError, EdureportError, OutputError, TemplateError
 from .missing import MissingValuesError
-from .profile import load_profile
-from .renderer import ClassifiedError, render, render_html, render_page, write_atomic
+from .renderer import ClassifiedError, Renderer, write_atomic
 
 #: Exit code of a file (and of the command) that failed because of a defect in edureport itself, not its input.
 EXIT_INTERNAL = 5
@@ -90,16 +89,14 @@ def run_job(job: Job) -> Outcome:
     try:
         source = read_source(job.source, job.template_dirs, "json" if job.source.suffix.lower() == ".json" else "yaml")
         report = source.report
-        profile = load_profile(job.profile) if job.profile else None
+        renderer = Renderer(profile=job.profile, template_dirs=job.template_dirs)
         if job.target.suffix == ".html":
-            page = render_page(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft)
+            page = renderer.html(report, draft=job.draft)
             write_atomic(job.target, page.data)
             return Outcome(str(job.source), str(job.target), findings=tuple(source.order(page.findings)))
-        result = render(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft,
-                        published=job.published)
+        result = renderer.docx(report, draft=job.draft, published=job.published)
         # every output is made before any is written: a page that may not be published leaves no .docx behind
-        html = render_html(report, profile=profile, template_dirs=job.template_dirs, draft=job.draft) \
-            if job.html else None
+        html = renderer.html(report, draft=job.draft).data if job.html else None
         write_atomic(job.target, result.data)
         if html is not None:
             write_atomic(job.target.with_suffix(".html"), html)

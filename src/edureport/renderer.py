@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from typing import BinaryIO
 import attrs
 
 from .areas import NO_AREAS
-from .checks import Finding, run_checks
+from .checks import Finding, run_checks, typed_twice
 from .errors import DataError, OutputError, Problem, TemplateError
 from .formatting import cn_date
 from .markup import parse_markup
@@ -28,7 +29,7 @@ from .profile import Profile, load_profile
 from .schemes import Scheme, scheme_for
 from .statements import Stater
 from .templating import Limits, render_markup
-from .tree import Document, HeaderBlock
+from .tree import Document, HeaderBlock, Heading, Paragraph, plain
 from .writer import write_docx
 from .writer.html import write_html
 from .writer.titles import wrapping_lines
@@ -124,24 +125,112 @@ def unstated(report: Report, scheme: Scheme, say: Stater) -> list[Finding]:
     return findings
 
 
+#: national guidance caps the published self-evaluation report at about 5,000 字
+LENGTH_GUIDANCE = 5000
+_COUNTED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+
+
+def body_length(document: Document) -> int:
+    """Characters of the report's text (headings and paragraphs), as a word processor counts 字数."""
+    total = 0
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            total += len(_COUNTED.findall(block.label + block.title + plain(block.body)))
+        elif isinstance(block, Paragraph):
+            total += sum(len(_COUNTED.findall(run.text)) for run in block.runs)
+    return total
+
+
+class Renderer:
+    """What every render shares, held once, like Jinja's ``Environment``: the layout profile, the user's template
+    folders (their templates, schemes and catalogue; each read once per version of its file, so a long-running
+    process sees edits) and the limits templates run under. Every output comes from one method::
+
+        renderer = Renderer(template_dirs=["我的模板"])
+        renderer.docx(report).data        # .docx bytes (and .findings)
+        renderer.html(report).data        # the 公示 web page
+        renderer.pdf(report)              # PDF bytes, through LibreOffice
+        renderer.document(report)         # the document tree
+        renderer.check(report)            # the findings of the checks, without writing anything
+
+    The module-level functions (:func:`render`, :func:`render_docx` …) use a renderer made from their arguments;
+    ``check``, ``batch`` and the HTTP service use one per set of folders. A renderer holds no state between calls:
+    threads and processes may share or copy it."""
+
+    def __init__(self, *, profile: Profile | str | os.PathLike[str] | None = None, template_dirs: TemplateDirs = (),
+                 limits: Limits | None = None) -> None:
+        if profile is None:
+            profile = default_profile()
+        elif not isinstance(profile, Profile):
+            profile = load_profile(os.fspath(profile))
+        self.profile: Profile = profile
+        self.template_dirs: tuple[str | os.PathLike[str], ...] = tuple(template_dirs)
+        self.limits: Limits | None = limits
+
+    def __repr__(self) -> str:
+        return f"Renderer(profile={self.profile.name!r}, template_dirs={self.template_dirs!r})"
+
+    def prepare(self, report: Report, *, draft: bool = True) -> tuple[Document, list[Finding]]:
+        """The document tree and the findings of the computed checks."""
+        return prepare(report, self.profile, self.template_dirs, draft, self.limits)
+
+    def document(self, report: Report, *, draft: bool = True) -> Document:
+        """Report → document tree (scheme and templates applied, headings numbered; missing values as placeholders
+        unless ``draft`` is False)."""
+        return self.prepare(report, draft=draft)[0]
+
+    def docx(self, report: Report, *, draft: bool = False, published: bool = False) -> Rendered:
+        """Report → .docx bytes and the findings of the checks, in one pass. A final render (the default) raises
+        MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders.
+        ``published``: the .docx is to be published (:func:`publishable`: refused with a 密级, no internal marks).
+        The same report, profile and templates always give the same bytes."""
+        document, findings = self.prepare(report, draft=draft)
+        if published:
+            document = publishable(report, document)
+        return Rendered(write_docx(document, self.profile), tuple(findings))
+
+    def html(self, report: Report, *, draft: bool = False) -> Rendered:
+        """The report as a standalone HTML page for the government portal (公示), from the same document tree. The
+        page is published: a report with a 密级 raises :class:`ClassifiedError`, and the 版头 shows no 份号, 密级,
+        紧急程度 or 签发人 (:func:`publishable`)."""
+        document, findings = self.prepare(report, draft=draft)
+        page = write_html(publishable(report, document), notice=_notice_lines(report.notice))
+        return Rendered(page, tuple(findings))
+
+    def pdf(self, report: Report, *, draft: bool = False, published: bool = False, seconds: float = 60.0) -> bytes:
+        """The report as PDF, converted by LibreOffice (ConversionError when it is not installed)."""
+        from .convert import pdf_bytes  # LibreOffice's helpers: only when a PDF is asked for
+        return pdf_bytes(self.docx(report, draft=draft, published=published).data, seconds=seconds)
+
+    def check(self, report: Report) -> list[Finding]:
+        """The findings of the computed checks for a report, as ``edureport check`` lists them (without the text
+        lint of the data file, which needs the file: :func:`~edureport.audit.audit_file`): values still missing,
+        every rule of the catalogue and scheme, figures typed twice, and the length guidance."""
+        checked, scheme = scheme_for(report, self.template_dirs)
+        findings = [Finding("warning", p.path, f"{p.message}，正式生成前需补齐") for p in missing_values(checked, scheme)]
+        document, checks = self.prepare(report, draft=True)
+        findings += checks + typed_twice(checked, scheme)
+        length = body_length(document)
+        if length > LENGTH_GUIDANCE:
+            findings.append(Finding("warning", "", f"正文约{length}字，超过约{LENGTH_GUIDANCE}字的篇幅要求"))
+        return findings
+
+
 def build_document(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
                    draft: bool = True) -> Document:
     """Report → document tree (scheme and templates applied, headings numbered; missing values as placeholders
-    unless ``draft`` is False)."""
-    return prepare(report, profile or default_profile(), template_dirs, draft)[0]
+    unless ``draft`` is False). :meth:`Renderer.document` with a renderer made from the arguments."""
+    return Renderer(profile=profile, template_dirs=template_dirs).document(report, draft=draft)
 
 
 def render(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
            draft: bool = False, limits: Limits | None = None, published: bool = False) -> Rendered:
-    """Report → .docx bytes and the findings of the checks, in one pass. A final render (the default) raises
-    MissingValuesError listing every value still missing; a draft shows them as highlighted placeholders.
-    ``limits`` bounds the templates' run time and output (defaults: :class:`~edureport.templating.Limits`).
-    ``published``: the .docx is to be published (:func:`publishable`: refused with a 密级, no internal marks)."""
-    profile = profile or default_profile()
-    document, findings = prepare(report, profile, template_dirs, draft, limits)
-    if published:
-        document = publishable(report, document)
-    return Rendered(write_docx(document, profile), tuple(findings))
+    """Report → .docx bytes and the findings of the checks: :meth:`Renderer.docx` with a renderer made from the
+    arguments. A final render (the default) raises MissingValuesError listing every value still missing; a draft
+    shows them as highlighted placeholders. ``limits`` bounds the templates' run time and output (defaults:
+    :class:`~edureport.templating.Limits`)."""
+    return Renderer(profile=profile, template_dirs=template_dirs, limits=limits).docx(
+        report, draft=draft, published=published)
 
 
 def render_docx(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
@@ -153,9 +242,8 @@ def render_docx(report: Report, *, profile: Profile | None = None, template_dirs
 
 def render_page(report: Report, *, profile: Profile | None = None, template_dirs: TemplateDirs = (),
                 draft: bool = False, limits: Limits | None = None) -> Rendered:
-    """:func:`render_html` with the findings of the checks."""
-    document, findings = prepare(report, profile or default_profile(), template_dirs, draft, limits)
-    return Rendered(write_html(publishable(report, document), notice=_notice_lines(report.notice)), tuple(findings))
+    """:func:`render_html` with the findings of the checks (:meth:`Renderer.html`)."""
+    return Renderer(profile=profile, template_dirs=template_dirs, limits=limits).html(report, draft=draft)
 
 
 def _notice_lines(notice: Notice | None) -> tuple[str, ...]:
@@ -180,9 +268,8 @@ def render_pdf(report: Report, *, profile: Profile | None = None, template_dirs:
                draft: bool = False, limits: Limits | None = None, seconds: float = 60.0,
                published: bool = False) -> bytes:
     """The report as PDF, converted by LibreOffice (ConversionError when it is not installed)."""
-    from .convert import pdf_bytes  # LibreOffice's helpers: only when a PDF is asked for
-    return pdf_bytes(render_docx(report, profile=profile, template_dirs=template_dirs, draft=draft, limits=limits,
-                                 published=published), seconds=seconds)
+    return Renderer(profile=profile, template_dirs=template_dirs, limits=limits).pdf(
+        report, draft=draft, published=published, seconds=seconds)
 
 
 def render_to_stream(report: Report, stream: BinaryIO, *, profile: Profile | None = None,

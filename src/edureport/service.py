@@ -51,13 +51,13 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
-from .audit import SourceOrder, audit_report
+from .audit import SourceOrder
 from .convert import ConversionTimeout, pdf_and_fonts
 from .errors import ConversionError, DataError, EdureportError, LayoutError, Problem, TemplateError
 from .load import report_from_data
 from .missing import MissingValuesError
 from .parsing import parse_text
-from .renderer import ClassifiedError, render, render_page
+from .renderer import ClassifiedError, Renderer
 from .schema import report_schema
 from .templating import Limits
 
@@ -140,7 +140,7 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
     (templates are stopped too); ``pdf_workers`` LibreOffice conversions at once (default: the number of processors),
     ``pdf_seconds`` each; ``request_seconds`` for a whole request (default: the sum of the stages' limits)."""
     folders = tuple(str(d) for d in template_dirs)
-    limits = Limits(seconds=seconds)
+    renderer = Renderer(template_dirs=folders, limits=Limits(seconds=seconds))  # shared: it holds no state
     converters = max(1, pdf_workers if pdf_workers is not None else os.cpu_count() or 1)
     pdf_slots = threading.BoundedSemaphore(converters)  # threading, not asyncio: not tied to one event loop
     pdf_pool = ThreadPoolExecutor(max_workers=converters, thread_name_prefix="edureport-pdf")
@@ -211,8 +211,7 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
                              headers={"Retry-After": str(PDF_RETRY_AFTER)})
         handed_over = False
         try:
-            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits,
-                                     published=published)
+            result = await in_thread(renderer.docx, report, draft=draft, published=published)
             future = pdf_pool.submit(pdf_and_fonts, result.data, timeout=pdf_seconds)
             # the slot is free when LibreOffice has really ended (killed at its timeout), not when we stop waiting
             future.add_done_callback(lambda _: pdf_slots.release())
@@ -237,13 +236,12 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
         report, _ = await read_report(request)
         headers = {"Content-Disposition": f'attachment; filename="report.{fmt}"'}
         if fmt == "html":  # the 公示 page: always published
-            result = await in_thread(render_page, report, template_dirs=folders, draft=draft, limits=limits)
+            result = await in_thread(renderer.html, report, draft=draft)
             data, findings = result.data, len(result.findings)
         elif fmt == "pdf":
             data, findings, headers["X-Edureport-Font-Substitutions"] = await render_pdf(report, draft, published)
         else:
-            result = await in_thread(render, report, template_dirs=folders, draft=draft, limits=limits,
-                                     published=published)
+            result = await in_thread(renderer.docx, report, draft=draft, published=published)
             data, findings = result.data, len(result.findings)
         # the findings themselves (Chinese, any number of them) do not fit a header: /check lists them
         headers |= {"X-Edureport-Findings": str(findings), "Link": '</check>; rel="describedby"'}
@@ -251,7 +249,7 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
 
     async def check_endpoint(request: Request) -> Response:
         report, order = await read_report(request)
-        findings = await in_thread(audit_report, report, folders)
+        findings = await in_thread(renderer.check, report)
         return JSONResponse({"findings": [attrs.asdict(f) for f in order(findings)]})
 
     async def schema_endpoint(request: Request) -> Response:
