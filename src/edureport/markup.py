@@ -26,6 +26,8 @@ _TRAILING_LAYOUT = re.compile(r"\s*\n[ \t]*$")
 
 
 def _trim(text: str, start: bool = True, end: bool = True) -> str:
+    if "\n" not in text:  # no template layout in it (most text): nothing to trim
+        return text
     if start:
         text = _LEADING_LAYOUT.sub("", text)
     if end:
