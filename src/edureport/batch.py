@@ -30,7 +30,7 @@ import attrs
 
 from .audit import read_source
 from .checks import Finding
-from .errors import ConversionError, DataError, EdureportError, OutputError, TemplateError
+from .errors import ConversionError, DataError, EdureportError
 from .missing import MissingValuesError
 from .renderer import ClassifiedError, Renderer, write_atomic
 
@@ -108,12 +108,8 @@ def run_job(job: Job) -> Outcome:
         hint = ("提示：涉密文件只能按涉密载体管理，不在网站公示；不加 --html（网页）和 --published（公开发布）"
                 "时可以生成内部使用的 .docx")
         return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=2)
-    except TemplateError as e:
-        return Outcome(str(job.source), None, str(e), code=3)
-    except (OutputError, ConversionError) as e:
-        return Outcome(str(job.source), None, str(e), code=4)
     except EdureportError as e:
-        return Outcome(str(job.source), None, str(e), code=2)
+        return Outcome(str(job.source), None, str(e), code=e.exit_code)
     except OSError as e:
         return Outcome(str(job.source), None, f"无法写入：{e.strerror or e}", code=4)
     except Exception as e:  # the guard: a defect of edureport must cost this file only, never the batch

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .errors import DataError, EdureportError, LayoutError, OutputError, TemplateError
+from .errors import DataError, EdureportError, OutputError
 
 # Each command imports what it needs when it runs: `edureport --version` and `edureport check` must not pay for
 # Jinja, lxml, python-docx and LibreOffice's helpers (start-up is measured with -X importtime in benchmarks/run.py).
@@ -108,12 +108,9 @@ def _check(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"数据错误：{args.data}：无法读取文件：{e.strerror or e}", file=sys.stderr)
         return EXIT_INPUT
-    except (DataError, LayoutError) as e:
+    except EdureportError as e:
         print(e, file=sys.stderr)
-        return EXIT_INPUT
-    except TemplateError as e:
-        print(e, file=sys.stderr)
-        return EXIT_TEMPLATE
+        return e.exit_code
     if args.format == "json":
         payload = {"file": str(args.data), "findings": [attrs.asdict(f) for f in findings]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -404,13 +401,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _serve(args)
         if args.command == "fonts":
             return _fonts(args)
-    except LayoutError as e:  # a bad --profile
+    except EdureportError as e:  # a bad --profile, an output that cannot be written …: the class gives the code
         print(e, file=sys.stderr)
-        return EXIT_INPUT
-    except OutputError as e:
-        print(e, file=sys.stderr)
-        return EXIT_OUTPUT
-    except EdureportError as e:  # pragma: no cover - every subclass is handled above
-        print(e, file=sys.stderr)
-        return EXIT_INPUT
+        return e.exit_code
     return EXIT_OK  # pragma: no cover - argparse requires a command

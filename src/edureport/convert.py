@@ -39,6 +39,8 @@ _PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","valu
 class ConversionTimeout(ConversionError):
     """LibreOffice did not finish in time; it was stopped (with every process it had started)."""
 
+    http_status = 504
+
 
 def find_office() -> str | None:
     """The LibreOffice executable on PATH, if any."""

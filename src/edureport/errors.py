@@ -1,12 +1,15 @@
 """All exceptions edureport raises, in one small hierarchy.
 
-The command line maps each class to an exit code and prints ``str(error)``, which is Simplified Chinese and names
-where the problem is (file, field path, template line), because the people reading it edit those files.
+Each class carries what it means to a caller: the command line's exit code (:attr:`EdureportError.exit_code`, as the
+README lists them) and the HTTP service's status (:attr:`EdureportError.http_status`), so no interface keeps its own
+table. ``str(error)`` is Simplified Chinese and names where the problem is (file, field path, template line),
+because the people reading it edit those files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import attrs
 
@@ -23,6 +26,11 @@ class Problem:
 
 class EdureportError(Exception):
     """Base class of every error edureport raises on purpose."""
+
+    #: exit code of the command line: 2 unusable input (data, profile, scheme, command line)
+    exit_code: ClassVar[int] = 2
+    #: status of the HTTP service: 422 the request's content cannot be used
+    http_status: ClassVar[int] = 422
 
 
 class DataError(EdureportError):
@@ -47,6 +55,9 @@ class DataError(EdureportError):
 class TemplateError(EdureportError):
     """A template could not be loaded or rendered; names the template file and line."""
 
+    exit_code = 3
+    http_status = 500  # the server's templates, not the request, are at fault
+
     def __init__(self, message: str, template: str | None, line: int | None) -> None:
         self.message = message
         self.template = template
@@ -69,6 +80,9 @@ class LayoutError(EdureportError):
 class OutputError(EdureportError):
     """The output file could not be written."""
 
+    exit_code = 4
+    http_status = 500
+
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         super().__init__(f"无法写入 {path}：{reason}")
@@ -76,6 +90,9 @@ class OutputError(EdureportError):
 
 class ConversionError(EdureportError):
     """A conversion to another format (PDF through LibreOffice) failed or is not available."""
+
+    exit_code = 4
+    http_status = 503  # the converter is missing or failing here: another server, or later, may succeed
 
     def __init__(self, message: str) -> None:
         self.message = message

@@ -53,7 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import __version__
 from .audit import SourceOrder
 from .convert import ConversionTimeout, pdf_and_fonts
-from .errors import ConversionError, DataError, EdureportError, LayoutError, Problem, TemplateError
+from .errors import ConversionError, DataError, EdureportError, Problem
 from .load import report_from_data
 from .missing import MissingValuesError
 from .parsing import parse_text
@@ -187,21 +187,13 @@ def create_app(*, template_dirs: Sequence[str | os.PathLike[str]] = (), max_body
             return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=seconds + _GRACE)
         except asyncio.TimeoutError:
             raise _HttpError(504, f"处理超过{seconds:.0f}秒，已停止") from None
-        except MissingValuesError as e:
-            raise _HttpError(422, "缺少内容（加 draft=true 生成草稿）", e.problems) from None
-        except ClassifiedError as e:
-            raise _HttpError(422, "涉密文件不得公开发布（网页总是公开发布；.docx 和 PDF 不加 published=true 时可以生成）",
-                             e.problems) from None
-        except DataError as e:
-            raise _HttpError(422, "数据有误", e.problems) from None
-        except LayoutError as e:  # e.g. a fifth heading level
-            raise _HttpError(422, str(e)) from None
-        except TemplateError as e:
-            raise _HttpError(500, str(e)) from None
-        except ConversionError as e:
-            raise _HttpError(503, str(e)) from None
-        except EdureportError as e:
-            raise _HttpError(422, str(e)) from None
+        except DataError as e:  # the status is the error class's; the heading says what to do in this interface
+            title = ("缺少内容（加 draft=true 生成草稿）" if isinstance(e, MissingValuesError) else
+                     "涉密文件不得公开发布（网页总是公开发布；.docx 和 PDF 不加 published=true 时可以生成）"
+                     if isinstance(e, ClassifiedError) else "数据有误")
+            raise _HttpError(e.http_status, title, e.problems) from None
+        except EdureportError as e:  # a fifth heading level, a template's error, a missing converter …
+            raise _HttpError(e.http_status, str(e)) from None
 
     async def render_pdf(report: Any, draft: bool, published: bool) -> tuple[bytes, int, str]:
         """The report as PDF: a converter slot is taken before rendering, or 503 at once when all are busy. Also the
