@@ -144,8 +144,12 @@ class _Builder:
             self.blocks.append(tree.Heading(level, label, title, run_in=True, body=body))
         else:  # a run-in heading with no text of its own to run into stands alone
             self.blocks.append(tree.Heading(level, label, title))
+        blocks = self.blocks
         for child in rest:
-            if child.tag == "section":
+            if child.tag == "p" and not len(child):  # a paragraph of plain text, most of a report: self.paragraph inlined
+                text = _trim(child.text or "")
+                blocks.append(tree.Paragraph((tree.Run(text),) if text else ()))
+            elif child.tag == "section":
                 self.section(child, level + 1, counter, (*parents, title))
             else:
                 self.content(child)

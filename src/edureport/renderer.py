@@ -93,7 +93,8 @@ def prepare(report: Report, profile: Profile, template_dirs: TemplateDirs, draft
     if scheme is not None:
         _check_placement(report, scheme, say, skeleton)
         findings += say.findings + unstated(report, scheme, say)
-    if not draft and (left := document.placeholders()):  # a template asked for a value no rule above knows of
+    # a template asked for a value no rule above knows of (a placeholder can only come from a <fill> of the markup)
+    if not draft and "<fill" in markup and (left := document.placeholders()):
         raise MissingValuesError([Problem("", f"仍有待填写的内容：{text}") for text in left])
     return document, findings + incomplete(report)
 
