@@ -123,3 +123,25 @@ def test_inputs_with_the_same_name_get_distinct_outputs(tmp_path: Path, capsys: 
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "x-report.docx", "y-report.docx"]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("title: " + "[" * 100_000 + "]" * 100_000, "嵌套层数过多"),  # the C parser would crash the process
+    ("title:\n" + "- " * 100_000 + "x", "嵌套层数过多"),
+    ("title: x\nyear: -_", "字段 year：应为整数"),  # YAML's integer pattern lets these through
+    ("title: x\nyear: 0x_", "字段 year：应为整数"),
+    ("base: &b !!set {a, b}\nm:\n  <<: *b\ntitle: x", "未知字段"),  # the line finder cannot follow this merge
+    ("m: &m\n  <<: *m\ntitle: x", "未知字段"),
+])
+def test_hostile_yaml_is_a_data_error_in_a_child_process(text: str, words: str, tmp_path: Path) -> None:
+    """Run in a child process: a crash of the C parser (a segmentation fault) must show as a failure, not kill the
+    test run."""
+    import subprocess
+    import sys
+    source = tmp_path / "bad.yaml"
+    source.write_text(text, "utf-8")
+    code = ("import sys\nfrom edureport.errors import DataError\nfrom edureport.load import load_report\n"
+            f"try:\n    load_report({str(source)!r})\nexcept DataError as e:\n    print(e)\n    sys.exit(2)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, (run.returncode, run.stderr[-500:])
+    assert words in run.stdout and "Traceback" not in run.stderr

@@ -19,11 +19,15 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
+import ruamel.yaml.main
 from cattrs.cols import homogenous_tuple_structure_factory, mapping_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver, implicit_resolvers
+from ruamel.yaml.tag import Tag
 
 from .errors import DataError, FieldValueError, Problem
 from .sandbox import Limits
@@ -305,13 +309,16 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
-def _yaml_int(loader: Any, node: Any) -> int | Decimal:
+def _yaml_int(loader: Any, node: Any) -> int | Decimal | str:
     # Python refuses to make an int of more than 4300 digits (and making a huge one is slow): a long one is read as
     # a Decimal from its digits, which the size check then reports with its path.
     text = str(node.value).replace("_", "")
     if len(text) > 40 and text.lstrip("+-").isdigit():
         return Decimal(text)
-    value: int = SafeConstructor.construct_yaml_int(loader, node)
+    try:
+        value: int = SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:  # YAML's pattern for integers lets "0o_" and "-_" through: kept as the text, which the
+        return str(node.value)  # field's own hook reports with its path (as for .inf in _yaml_decimal)
     return value
 
 
@@ -341,19 +348,200 @@ class _PositionConstructor(RoundTripConstructor):
 _PositionConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def _yaml_loader(typ: str) -> YAML:
+def _yaml_loader(typ: str, pure: bool | None = None) -> YAML:
     # A new loader per call: ruamel's loader objects keep parsing state and may not be shared between threads.
     # Data is read with the C parser (ruamel.yaml.clib) where it is installed, about five times faster; the
     # round-trip reader that finds a field's line is pure Python and only runs when there is a problem to report.
-    yaml = YAML(typ=typ, pure=typ != "safe")
+    yaml = YAML(typ=typ, pure=typ != "safe" if pure is None else pure)
     yaml.allow_duplicate_keys = False
     yaml.Constructor = _DataConstructor if typ == "safe" else _PositionConstructor
     return yaml
 
 
-def _parse(text: str, source: str, fmt: str) -> Any:
+# The data loader. ruamel's YAML(typ="safe") builds a loader class per call whose VersionedResolver asks, for every
+# scalar, which YAML version the document declares (an attribute lookup that fails twice: a third of the parse);
+# with the C parser the answer is always 1.2, as a %YAML directive does not reach it. _DataLoader is that loader with
+# YAML 1.2's implicit resolvers chosen once, from ruamel's own table, and a constructor (_construct) that builds
+# the plain dicts, lists and scalars of data files in one pass and measures them against the limits as it goes.
+# Anything it does not handle (a tag, an alias used twice, a merge key, a duplicate key, nesting past the depth
+# limit) is left to ruamel's own constructor on the same nodes, so results and errors are ruamel's.
+
+#: ruamel.yaml.clib's C parser as ruamel.yaml.main found it (None where it is not installed)
+_CParser: Any = getattr(ruamel.yaml.main, "CParser", None)
+_TAGS: dict[str, Tag] = {}  # one shared Tag per tag the resolver gives: _construct tells them apart by identity
+
+
+def _tag(name: str) -> Tag:
+    return _TAGS.setdefault(name, Tag(suffix=name))
+
+
+_STR = _tag(str(BaseResolver.DEFAULT_SCALAR_TAG))
+_SEQ = _tag(str(BaseResolver.DEFAULT_SEQUENCE_TAG))
+_MAP = _tag(str(BaseResolver.DEFAULT_MAPPING_TAG))
+_DEFAULT_TAGS = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
+_Implicit = dict[str | None, list[tuple[Tag, Callable[[str], Any]]]]  # first character → (tag, its pattern's match)
+_implicit_cache: dict[int, _Implicit] = {}
+
+
+def _implicit_1_2() -> _Implicit:
+    """YAML 1.2's implicit resolvers by first character, in ruamel's order, as VersionedResolver selects them from
+    ruamel's table (rebuilt if something has added to that table since)."""
+    size = len(implicit_resolvers)
+    table = _implicit_cache.get(size)
+    if table is None:
+        table = {}
+        for versions, tag, regexp, first in implicit_resolvers:
+            if (1, 2) in versions:
+                for ch in first if first is not None else [None]:
+                    # ruamel's patterns are compiled lazily behind a proxy: keep the compiled pattern's match
+                    table.setdefault(ch, []).append((_tag(tag), regexp.match))
+        for_any = table.get(None, [])
+        table = {ch: [*entries, *for_any] if ch is not None else entries for ch, entries in table.items()}
+        _implicit_cache.clear()
+        _implicit_cache[size] = table
+    return table
+
+
+class _Resolver12(BaseResolver):
+    """ruamel's resolution for YAML 1.2 without asking for the version per scalar."""
+
+    def __init__(self, version: Any = None, loader: Any = None, loadumper: Any = None) -> None:
+        super().__init__(loadumper if loadumper is not None else loader)
+        self._implicit = _implicit_1_2()
+        self._implicit_any = self._implicit.get(None, [])
+
+    @property
+    def processing_version(self) -> Any:
+        return (1, 2)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # VersionedResolver.resolve: the first resolver of the scalar's first character that matches, else the
+        # default tag of the kind (the path resolvers it also consults are never registered)
+        if kind is ScalarNode and implicit[0]:
+            for tag, match in self._implicit.get(value[:1], self._implicit_any):
+                if match(value):
+                    return tag
+        return _DEFAULT_TAGS[kind]
+
+
+if _CParser is not None:
+    class _DataLoader(_CParser, _DataConstructor, _Resolver12):  # type: ignore[misc]  # ruamel's C parser is untyped
+        """The C parser, _DataConstructor and _Resolver12 in one object, as ruamel.yaml.main combines them."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            self._parser = self._composer = self
+            _DataConstructor.__init__(self, loader=self)
+            self.allow_duplicate_keys = False
+            _Resolver12.__init__(self, loadumper=self)
+
+
+class _Unusual(Exception):
+    """What _construct leaves to ruamel's constructor."""
+
+
+# the constructor of each scalar tag the resolver gives, as _DataConstructor has them
+_SCALAR_CONSTRUCTORS: dict[int, Callable[[Any, Any], Any]] = {
+    id(_tag(f"tag:yaml.org,2002:{name}")): _DataConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("null", "bool", "int", "float", "timestamp")}
+
+
+def _construct(loader: Any, root: Any, limits: Limits) -> tuple[Any, bool]:
+    """The data of a document's nodes as _DataConstructor makes it, and whether check_shape can find nothing in it
+    (False when it may: a long text, a long number, a key that is not text a document can hold). Raises _Unusual
+    for what it leaves to ruamel's constructor, and as soon as the data is deeper or has more values than
+    ``limits`` allow, so its work is bounded like check_shape's."""
+    built: set[int] = set()
+    count = 0
+    clean = True
+    scalar_constructors = _SCALAR_CONSTRUCTORS
+
+    def scalar(node: Any) -> Any:
+        tag = node.ctag
+        if tag is _STR:
+            return node.value
+        construct = scalar_constructors.get(id(tag))
+        if construct is None:
+            raise _Unusual
+        return construct(loader, node)
+
+    def value(node: Any, depth: int) -> Any:
+        nonlocal count, clean
+        count += 1
+        if count > limits.values or depth > limits.depth:
+            raise _Unusual
+        kind = type(node)
+        if kind is ScalarNode:
+            data = scalar(node)
+            if type(data) is str:
+                if len(data) > limits.text_chars:
+                    clean = False
+            elif (type(data) is int or type(data) is Decimal) and _too_many_digits(data, limits):
+                clean = False
+            return data
+        if id(node) in built:  # an alias of a list or mapping: check_shape counts its values at every use
+            raise _Unusual
+        built.add(id(node))
+        if kind is SequenceNode and node.ctag is _SEQ:
+            return [value(item, depth + 1) for item in node.value]
+        if kind is MappingNode and node.ctag is _MAP:
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode:
+                    raise _Unusual
+                key = scalar(key_node)
+                if key in mapping:
+                    raise _Unusual  # ruamel's DuplicateKeyError says where
+                if type(key) is str and clean:
+                    try:
+                        check_text(key)
+                    except ValueError:
+                        clean = False
+                mapping[key] = value(value_node, depth + 1)
+            return mapping
+        raise _Unusual
+
+    data = value(root, 0)
+    return data, clean
+
+
+#: nesting the C parser is never asked to compose: it composes nodes by recursion in C, without Python's recursion
+#: limit, and crashes the process (a segmentation fault) somewhere between 20,000 and 50,000 levels (measured with
+#: ruamel.yaml.clib 0.2.8: title: [[[…]]]). Far above any depth limit a user sets; far below the crash.
+_C_NESTING = 5000
+#: collections opened on one line without a flow bracket: "- - - - x", "? ? ? x" (nesting by indentation needs
+#: about depth²/2 characters, so the input size limit keeps it far below _C_NESTING)
+_BLOCK_RUN = re.compile(rf"(?:[-?][ \t]+){{{_C_NESTING}}}")
+
+
+def _may_nest_deep(text: str) -> bool:
+    """Whether the text could nest collections _C_NESTING levels deep: an upper bound, from the flow brackets it
+    holds and the block indicators in a row on one line (a file with thousands of small flow lists is read by
+    the pure-Python parser too, only slower)."""
+    return text.count("[") + text.count("{") >= _C_NESTING or _BLOCK_RUN.search(text) is not None
+
+
+def _load_yaml(text: str, limits: Limits) -> tuple[Any, bool]:
+    """Parsed YAML data, and whether check_shape can find nothing in it (see _construct)."""
+    if _CParser is None or _may_nest_deep(text):  # ruamel's pure parser: deep nesting is a RecursionError there
+        return _yaml_loader("safe", pure=True).load(text), False
+    loader = _DataLoader(text)  # a new loader per call (see _yaml_loader)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, False
+        try:
+            return _construct(loader, root, limits)
+        except Exception:  # _Unusual, or an error: ruamel's constructor raises the one it meets first
+            return loader.construct_document(root), False
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str, source: str, fmt: str, limits: Limits) -> tuple[Any, bool]:
+    """Parsed data, and whether check_shape is known to find nothing in it."""
     if not text.strip():
-        return None  # an empty file: reported as such by the caller
+        return None, False  # an empty file: reported as such by the caller
     if fmt == "json":
         def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
             result: dict[str, Any] = {}
@@ -366,7 +554,7 @@ def _parse(text: str, source: str, fmt: str) -> Any:
         def integer(digits: str) -> int | Decimal:
             return int(digits) if len(digits) <= 40 else Decimal(digits)  # reported by the size check
         try:
-            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal, parse_int=integer)
+            return json.loads(text, object_pairs_hook=pairs, parse_float=Decimal, parse_int=integer), False
         except json.JSONDecodeError as e:
             raise DataError(source, [Problem("", f"JSON 语法错误：{e.msg}", line=e.lineno, column=e.colno)]) from None
         except RecursionError:
@@ -374,7 +562,7 @@ def _parse(text: str, source: str, fmt: str) -> Any:
         except ValueError as e:
             raise DataError(source, [Problem("", f"JSON 内容错误：{e}")]) from None
     try:
-        return _yaml_loader("safe").load(text)
+        return _load_yaml(text, limits)
     except RecursionError:
         raise DataError(source, [Problem("", "嵌套层数过多（列表或键值对套得太深）")]) from None
     except MarkedYAMLError as e:
@@ -405,7 +593,8 @@ class Locator:
             self._parsed = True
             try:
                 self._root = _yaml_loader("rt").load(self._text)
-            except (YAMLError, ValueError, RecursionError):  # positions are a courtesy (a bad date, deep nesting)
+            except Exception:  # positions are a courtesy: a bad date, deep nesting, a merge ruamel cannot track
+                # (a mapping merged into itself, a merged !!set) must not replace the problem being reported
                 self._root = None
         node, line, col = self._root, None, None
         for part in parts:
@@ -488,8 +677,8 @@ def parse_text(data: str | bytes, source: str, fmt: str | None = None,
     values = text.count(",") + text.count("\n") + text.count("[") + text.count("{")
     if values > limits.values:
         raise DataError(source, [Problem("", f"数据中的值过多（超过{limits.values}个）")])
-    parsed = _parse(text, source, fmt)
-    problems = check_shape(parsed, limits)
+    parsed, clean = _parse(text, source, fmt, limits)
+    problems = [] if clean else check_shape(parsed, limits)
     if problems:
         locate = Locator(text, fmt)
         raise DataError(source, [locate.problem(path, message) for path, message in problems])
@@ -530,12 +719,14 @@ def check_shape(data: Any, limits: Limits) -> list[tuple[list[PathPart], str]]:
             stack.extend((value, [*path, i]) for i, value in reversed(list(enumerate(node))))
         elif isinstance(node, str) and len(node) > limits.text_chars:
             problems.append((path, f"文字过长（{len(node)}字，上限{limits.text_chars}字）"))
-        elif isinstance(node, (int, Decimal)) and not isinstance(node, bool):
-            number = Decimal(node)
-            if number.is_finite() and (len(number.as_tuple().digits) > limits.digits
-                                       or abs(number.adjusted()) > limits.digits):
-                problems.append((path, f"数字位数过多（最多{limits.digits}位有效数字）"))
+        elif isinstance(node, (int, Decimal)) and not isinstance(node, bool) and _too_many_digits(node, limits):
+            problems.append((path, f"数字位数过多（最多{limits.digits}位有效数字）"))
     return problems
+
+
+def _too_many_digits(number: int | Decimal, limits: Limits) -> bool:
+    value = Decimal(number)
+    return value.is_finite() and (len(value.as_tuple().digits) > limits.digits or abs(value.adjusted()) > limits.digits)
 
 
 def _line_of_bad_char(text: str) -> int | None:

@@ -13,17 +13,34 @@ import unicodedata
 # Python has no predicate for "characters XML 1.0 cannot carry"; the ranges are in the XML 1.0 spec (Char
 # production), so they are written out here rather than pulled from a dependency.
 _XML_FORBIDDEN_BMP = {0xFFFE, 0xFFFF}
-# Every character check_text refuses, as one class: control characters (category Cc: U+0000–U+001F and
-# U+007F–U+009F), surrogates, and Unicode's non-characters. One compiled search per string replaces a Python loop
-# over its characters (~20× faster); the loop below runs only to describe a refused character.
-_REFUSED = "\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + "".join(
-    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+# Every character check_text refuses in the Basic Multilingual Plane: control characters (category Cc:
+# U+0000–U+001F and U+007F–U+009F), surrogates, and Unicode's non-characters there. The other planes' non-characters
+# (U+1FFFE, U+1FFFF, … U+10FFFF) are refused too.
+_REFUSED_BMP = ((0x00, 0x1F), (0x7F, 0x9F), (0xD800, 0xDFFF), (0xFDD0, 0xFDEF), (0xFFFE, 0xFFFF))
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @functools.lru_cache(maxsize=16)
-def _refused(allow: str) -> re.Pattern[str]:
-    allowed = "".join(re.escape(ch) for ch in allow)
-    return re.compile(f"(?![{allowed}])[{_REFUSED}]" if allowed else f"[{_REFUSED}]")
+def _candidates(allow: str) -> re.Pattern[str]:
+    """One character class of the refused BMP characters (less ``allow``) and every character beyond the BMP.
+
+    re matches a class of BMP characters through a bitmap, one step per character (~20× faster than a Python loop
+    over the characters); the 32 non-characters of the other planes, listed in the class, would be tried one by one
+    for every character of the text (5× slower), so the class takes the whole range beyond the BMP instead and
+    check_text looks at such a character itself.
+    """
+    allowed = sorted({ord(ch) for ch in allow})
+    parts = []
+    for low, high in _REFUSED_BMP:
+        start = low
+        for code in [c for c in allowed if low <= c <= high] + [high + 1]:
+            if start < code:
+                parts.append(_escape(start) + ("" if start == code - 1 else "-" + _escape(code - 1)))
+            start = code + 1
+    return re.compile(f"[{''.join(parts)}{_escape(0x10000)}-{_escape(0x10FFFF)}]")
 
 
 def _describe(ch: str) -> str:
@@ -37,7 +54,13 @@ def check_text(value: str, *, allow: str = "") -> str:
     Refused: control characters (tab and line breaks too, unless listed in ``allow``), lone surrogates, the non-characters
     U+FFFE/U+FFFF and Unicode's other non-characters. Nothing is stripped or replaced.
     """
-    if _refused(allow).search(value) is None:
+    candidates = _candidates(allow)
+    match = candidates.search(value)
+    # a candidate beyond the BMP is refused only when it is a non-character that is not allowed: look past others
+    while match is not None and ord(match.group()) > 0xFFFF and (
+            (ord(match.group()) & 0xFFFE) != 0xFFFE or match.group() in allow):
+        match = candidates.search(value, match.end())
+    if match is None:
         return value
     for index, ch in enumerate(value):
         code = ord(ch)
