@@ -145,3 +145,11 @@ def test_hostile_yaml_is_a_data_error_in_a_child_process(text: str, words: str, 
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, (run.returncode, run.stderr[-500:])
     assert words in run.stdout and "Traceback" not in run.stderr
+
+
+def test_a_deeply_nested_profile_is_a_layout_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("page: " + "[" * 100_000 + "]" * 100_000, "utf-8")
+    example = Path(__file__).parents[1] / "examples" / "000-anyue-2024.yaml"
+    assert main(["render", str(example), "-o", str(tmp_path / "a.docx"), "--profile", str(profile)]) == 2
+    assert "嵌套层数过多" in capsys.readouterr().err and not (tmp_path / "a.docx").exists()

@@ -266,18 +266,21 @@ def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
     return value
 
 
-def _read_yaml(text: str, source: str) -> Any:
+def _read_yaml(text: str, source: str, packaged: bool = False) -> Any:
     try:
-        # a loader per call: ruamel's loader objects keep parsing state and may not be shared between threads;
-        # the C parser (ruamel.yaml.clib) where it is installed: the profile is read on every start
-        return YAML(typ="safe").load(text)
+        # a loader per call: ruamel's loader objects keep parsing state and may not be shared between threads.
+        # The packaged profile, read on every start, with the C parser (ruamel.yaml.clib); a user's file with the
+        # pure-Python one, whose deep nesting is a RecursionError where the C parser's would crash the process
+        return YAML(typ="safe", pure=not packaged).load(text)
     except YAMLError as e:
         raise LayoutError(f"{source} 不是有效的 YAML：{e}") from None
+    except RecursionError:
+        raise LayoutError(f"{source}：嵌套层数过多（列表或键值对套得太深）") from None
 
 
 def _default_raw() -> Any:
     text = resources.files("edureport").joinpath("profiles/gbt9704-2012.yaml").read_text("utf-8")
-    return _read_yaml(text, "gbt9704-2012.yaml")
+    return _read_yaml(text, "gbt9704-2012.yaml", packaged=True)
 
 
 def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Profile:
