@@ -31,6 +31,8 @@ def missing_values(report: Report, scheme: Scheme | None = None) -> list[Problem
     if report.header and report.header.doc_number and report.header.doc_number.serial is None:
         problems.append(Problem("header.doc_number.serial", "缺少发文顺序号"))
     for path, paragraph in iter_paragraphs(report):
+        if isinstance(paragraph, str):  # plain text (most paragraphs) holds no value to fill in
+            continue
         if isinstance(paragraph, Reviewed):
             problems.append(Problem(f"{path}.review", f"待核对：{paragraph.review}（修改或确认后删去 review）"))
         base = f"{path}.text" if isinstance(paragraph, Reviewed) else path
