@@ -222,7 +222,10 @@ def parse_markup(markup: str, *, template: str = "report.xml.j2", level3_period:
                  run_in_end: str = "。") -> tree.Document:
     """Parse report markup into a document tree, numbering the headings."""
     try:
-        root = etree.fromstring(markup.encode("utf-8"), _PARSER)
+        try:
+            root = etree.fromstring(markup, _PARSER)  # the text itself: no UTF-8 copy to make
+        except ValueError:  # a template wrote an XML declaration with an encoding, which lxml refuses on text
+            root = etree.fromstring(markup.encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as e:
         raise TemplateError(f"模板输出的报告标记不是有效的 XML（输出第{e.lineno}行）：{e.msg}", template, None) from None
     return _Builder(template, level3_period, run_in_end).report(root)

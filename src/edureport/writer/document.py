@@ -208,8 +208,13 @@ class _Writer:
 
     def paragraph(self, b: tree.Paragraph) -> None:
         para = self.para("BodyText")
-        for r in b.runs:  # ``runs``, inlined: this is most of a report
-            self.run(para, r.text, r.role, placeholder=r.placeholder)
+        runs, cache, host = para.runs, self._rpr_cache, para.host
+        for r in b.runs:  # ``run``, inlined once its properties are known: this is most of a report
+            props = cache.get((r.role, None, r.placeholder, host))
+            if props is None:
+                self.run(para, r.text, r.role, placeholder=r.placeholder)
+            else:
+                runs.append(f"<w:r>{props}{text_xml(r.text)}</w:r>")
 
     def heading(self, b: tree.Heading) -> None:
         role = f"heading{b.level}"
