@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 
 import edureport
+from edureport.resources import packaged_templates
 
 
 def _texts(data: bytes) -> list[str]:
@@ -45,3 +46,18 @@ def test_an_edited_template_and_an_edited_scheme_are_seen_by_the_next_render(tmp
     _write(scheme, scheme_text.replace("PARTS", "主要做法"), 2)
     _write(template, template_text.replace("HEADING", "全面加强党的领导"), 2)
     assert render() == ["一、主要做法", "（一）全面加强党的领导", "加强领导。"]
+
+
+def test_a_template_that_writes_an_xml_declaration_still_renders(tmp_path: Path) -> None:
+    """The markup is parsed from text; a declaration naming an encoding (which lxml refuses on text) is parsed from
+    its UTF-8 bytes instead, with the same result."""
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    packaged = packaged_templates() / "report.xml.j2"
+    (folder / "report.xml.j2").write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + packaged.read_text("utf-8"),
+                                          "utf-8")
+    report = edureport.Report(title="关于履行教育职责情况的自查报告",
+                              sections=[edureport.Section("主要做法", paragraphs=["加大投入。"])])
+    declared = edureport.render_docx(report, template_dirs=[folder])
+    assert [p.text for p in docx.Document(io.BytesIO(declared)).paragraphs if p.text] == [
+        p.text for p in docx.Document(io.BytesIO(edureport.render_docx(report))).paragraphs if p.text]
