@@ -1,12 +1,11 @@
-"""Stage 5: document tree + layout profile → the parts of a GB/T 9704 .docx.
+"""Stage 5: document tree + layout profile → word/document.xml, and the .docx around it.
 
-Paragraph formatting lives in styles defined once (styles.xml); paragraphs reference them. Every run still names
-its fonts in all four slots, because that is what decides the face in Word and WPS when text is copied elsewhere.
+Formatting lives in the styles (``parts.py``, built once per profile): a paragraph names its style, a run of its
+style's own role carries no properties, so editing a style in Word or WPS restyles every paragraph of it.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from docx.shared import Length
@@ -14,43 +13,23 @@ from lxml import etree
 
 from .. import tree
 from ..profile import Profile, Role
-from . import package
 from .layout import footer_distance, mark_size, text_width
 from .oxml import (
     DOCUMENT_END,
     DOCUMENT_START,
     border,
     el,
-    field_runs,
     fragment,
     half_points,
     ppr,
     rpr,
-    serialize,
     tab,
-    text,
     text_xml,
     twips,
 )
+from .package import CT, RT, Part, assemble
+from .parts import PARAGRAPH_STYLES, profile_parts
 from .titles import title_lines  # clause 7.3.1: a title too wide for the type area is broken by words
-
-# style id → (name, Chinese alias, profile role, outline level or None). Headings, title, body and footer use Word's
-# built-in style names, which Word and WPS show localised (标题 1, 标题, 正文, 页脚) and which the navigation pane,
-# an inserted 目录, pandoc and mammoth rely on; the alias carries the 公文 name.
-_PARAGRAPH_STYLES: dict[str, tuple[str, str, str, int | None]] = {
-    "Normal": ("Normal", "正文", "body", None),
-    "BodyText": ("Body Text", "公文正文", "body", None),
-    "DocTitle": ("Title", "公文标题", "title", None),
-    "Heading1": ("heading 1", "一级标题", "heading1", 0),
-    "Heading2": ("heading 2", "二级标题", "heading2", 1),
-    "Heading3": ("heading 3", "三级标题", "heading3", 2),
-    "Heading4": ("heading 4", "四级标题", "heading4", 3),
-    "IssuerMark": ("发文机关标志", "", "issuer_mark", None),
-    "Colophon": ("版记", "", "colophon", None),
-    "Footer": ("footer", "页码", "page_number", None),
-    "TableText": ("表格文字", "", "table", None),
-}
-
 
 _PPr = dict[str, dict[str, str] | list[etree._Element] | None]
 
@@ -85,7 +64,7 @@ class _Writer:
         self._ppr_cache: dict[str, str] = {}
         self._plain_ppr_cache: dict[tuple[str, bool], str] = {}  # paragraphs with no properties but their style
         self.colophon_section = False  # set once the 版记 has opened the last section
-        self._style_roles = {style_id: role for style_id, (_, _, role, _) in _PARAGRAPH_STYLES.items()}
+        self._style_roles = {style_id: role for style_id, (_, _, role, _) in PARAGRAPH_STYLES.items()}
 
     # --- runs and paragraphs ---------------------------------------------------------------------------------
 
@@ -463,165 +442,10 @@ class _Writer:
         return fragment(sect)
 
 
-def _styles(p: Profile) -> etree._Element:
-    root = el(None, "w:styles")
-    defaults = el(root, "w:docDefaults")
-    body = p.roles.body
-    rpr(el(defaults, "w:rPrDefault"), latin=p.fonts.latin, east_asia=p.font(body), size=body.size, lang=True)
-    ppr(el(defaults, "w:pPrDefault"), {
-        "widowControl": {"val": "0"},  # the standard fills the type area: no widow/orphan lines moved
-        "spacing": {"before": "0", "after": "0", "line": twips(p.grid.line_pitch), "lineRule": "exact"},
-        "jc": {"val": "both"},
-    })
-    first_line = twips(p.chars(p.indents.first_line))
-    extra: dict[str, dict[str, dict[str, str] | None]] = {
-        "Normal": {},
-        "BodyText": {"ind": {"firstLine": first_line}},
-        # LibreOffice lays text larger than the grid's base size over two grid lines unless it is off the grid
-        "DocTitle": {"snapToGrid": {"val": "0"}, "jc": {"val": "center"}},
-        "Heading1": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "Heading2": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "Heading3": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "Heading4": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "IssuerMark": {"snapToGrid": {"val": "0"}, "jc": {"val": "center"}},
-        "Colophon": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0", "line": twips(p.colophon.line_height),
-                                 "lineRule": "exact"}, "jc": {"val": "left"}},
-        "Footer": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0",
-                                                           "line": twips(p.roles.page_number.size),
-                                                           "lineRule": "exact"}},
-        "TableText": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0",
-                                                              "line": twips(p.table.line_height),
-                                                              "lineRule": "exact"}, "jc": {"val": "left"}},
-    }
-    for style_id, (name, alias, role_name, outline) in _PARAGRAPH_STYLES.items():
-        role: Role = getattr(p.roles, role_name)
-        attrs = {"type": "paragraph", "styleId": style_id}
-        if style_id == "Normal":
-            attrs["default"] = "1"
-        style = el(root, "w:style", attrs)
-        el(style, "w:name", {"val": name})
-        if alias:
-            el(style, "w:aliases", {"val": alias})
-        if style_id != "Normal":
-            el(style, "w:basedOn", {"val": "Normal"})
-        el(style, "w:qFormat")
-        props: dict[str, dict[str, str] | list[etree._Element] | None] = dict(extra[style_id])
-        if outline is not None:
-            props["outlineLvl"] = {"val": str(outline)}
-        ppr(style, props)
-        spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
-        colour = p.color(role) if role.color != "text" else None
-        rpr(style, latin=p.fonts.latin, east_asia=p.font(role), bold=role.bold, color=colour, spacing=spacing,
-            size=role.size)
-    table = el(root, "w:style", {"type": "table", "styleId": "TableGrid"})
-    el(table, "w:name", {"val": "Table Grid"})
-    return root
-
-
-def _settings(p: Profile) -> etree._Element:
-    root = el(None, "w:settings")
-    el(root, "w:defaultTabStop", {"val": twips(p.char_pitch())})
-    el(root, "w:evenAndOddHeaders")  # odd pages: number on the right; even pages: on the left (clause 7.5)
-    el(root, "w:characterSpacingControl", {"val": "doNotCompress"})
-    compat = el(root, "w:compat")
-    el(compat, "w:compatSetting", {"name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word",
-                                   "val": "15"})
-    el(root, "w:themeFontLang", {"val": "en-US", "eastAsia": "zh-CN"})
-    return root
-
-
-def _footer(p: Profile, odd: bool) -> etree._Element:
-    root = el(None, "w:ftr")
-    role = p.roles.page_number
-    side = twips(p.chars(p.page_number.side_indent, role))
-    para = el(root, "w:p")
-    ppr(para, {"pStyle": {"val": "Footer"}, "ind": {"right": side} if odd else {"left": side},
-               "jc": {"val": "right" if odd else "left"}})
-    font = p.font(role)
-    spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
-
-    def dash(value: str) -> None:
-        r = el(para, "w:r")
-        rpr(r, latin=font, east_asia=font, size=role.size, spacing=spacing)
-        text(r, value)
-    dash(f"{p.page_number.dash} ")
-    field_runs(para, "PAGE", "1", latin=font, east_asia=font, size=role.size, spacing=spacing)
-    dash(f" {p.page_number.dash}")
-    return root
-
-
-def _font_table(p: Profile) -> etree._Element:
-    root = el(None, "w:fonts")
-    for name in dict.fromkeys((p.fonts.fangsong, p.fonts.kaiti, p.fonts.heiti, p.fonts.xiaobiaosong,
-                               p.fonts.songti)):
-        font = el(root, "w:font", {"name": name})
-        el(font, "w:charset", {"val": "86"})  # GB2312
-        el(font, "w:family", {"val": "auto"})
-        el(font, "w:pitch", {"val": "variable"})
-    font = el(root, "w:font", {"name": p.fonts.latin})
-    el(font, "w:charset", {"val": "00"})
-    el(font, "w:family", {"val": "roman"})
-    el(font, "w:pitch", {"val": "variable"})
-    return root
-
-
-_CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-         b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>edureport</dc:creator></cp:coreProperties>')
-_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-        b'<Application>edureport</Application></Properties>')
-
-
-def _blank_footer() -> bytes:
-    root = el(None, "w:ftr")
-    el(root, "w:p")
-    return serialize(root)
-
-
-_BLANK_FOOTER = _blank_footer()
-
-
-@functools.lru_cache(maxsize=8)
-def _profile_parts(profile: Profile) -> dict[str, bytes]:
-    """The parts that depend on the profile only (styles, settings, fonts, footers): built once per profile."""
-    return {
-        "word/styles.xml": serialize(_styles(profile)),
-        "word/settings.xml": serialize(_settings(profile)),
-        "word/fontTable.xml": serialize(_font_table(profile)),
-        "word/footer1.xml": serialize(_footer(profile, odd=True)),
-        "word/footer2.xml": serialize(_footer(profile, odd=False)),
-    }
-
-
 def write_docx(document: tree.Document, profile: Profile) -> bytes:
     """The .docx bytes for ``document`` laid out with ``profile``. Same input, same bytes."""
     writer = _Writer(profile)
-    body = writer.build(document)
-    static = _profile_parts(profile)
-    types = {
-        "/word/document.xml": package.CT_MAIN, "/word/styles.xml": package.CT_STYLES,
-        "/word/settings.xml": package.CT_SETTINGS, "/word/fontTable.xml": package.CT_FONTS,
-        "/word/footer1.xml": package.CT_FOOTER, "/word/footer2.xml": package.CT_FOOTER,
-        "/docProps/core.xml": package.CT_CORE, "/docProps/app.xml": package.CT_APP}
-    links = [("rIdStyles", package.RT_STYLES, "styles.xml"), ("rIdSettings", package.RT_SETTINGS, "settings.xml"),
-             ("rIdFonts", package.RT_FONTS, "fontTable.xml"), ("rIdFooterOdd", package.RT_FOOTER, "footer1.xml"),
-             ("rIdFooterEven", package.RT_FOOTER, "footer2.xml")]
-    extra: dict[str, bytes] = {}
-    if writer.colophon_section:  # the 版记's section: a footer with no page number
-        types["/word/footer3.xml"] = package.CT_FOOTER
-        links.append(("rIdFooterBlank", package.RT_FOOTER, "footer3.xml"))
-        extra["word/footer3.xml"] = _BLANK_FOOTER
-    parts = {
-        "[Content_Types].xml": package.content_types(types),
-        "_rels/.rels": package.relationships([
-            ("rId1", package.RT_DOCUMENT, "word/document.xml"), ("rId2", package.RT_CORE, "docProps/core.xml"),
-            ("rId3", package.RT_APP, "docProps/app.xml")]),
-        "word/document.xml": body,
-        "word/_rels/document.xml.rels": package.relationships(links),
-        **static,
-        **extra,
-        "docProps/core.xml": _CORE,
-        "docProps/app.xml": _APP,
-    }
-    return package.zip_parts(parts)
+    main = Part("word/document.xml", CT.WML_DOCUMENT_MAIN, writer.build(document), RT.OFFICE_DOCUMENT, "rId1",
+                from_package=True)
+    # the 版记's section has a footer with no page number
+    return assemble([main, *profile_parts(profile, blank_footer=writer.colophon_section)])

@@ -7,31 +7,50 @@ entry has a fixed timestamp, fixed attributes and a fixed order, so the same doc
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+import attrs
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the ZIP format's earliest date
 
-CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-CT_STYLES = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
-CT_SETTINGS = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
-CT_FOOTER = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
-CT_FONTS = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
-CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
-CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+# Content and relationship types are python-docx's OPC constants (CT, RT), re-exported for the writer.
+__all__ = ["CT", "RT", "Part", "assemble", "content_types", "relationships", "zip_parts"]
 
-RT_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-RT_DOCUMENT = f"{RT_OFFICE}/officeDocument"
-RT_STYLES = f"{RT_OFFICE}/styles"
-RT_SETTINGS = f"{RT_OFFICE}/settings"
-RT_FOOTER = f"{RT_OFFICE}/footer"
-RT_FONTS = f"{RT_OFFICE}/fontTable"
-RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-RT_APP = f"{RT_OFFICE}/extended-properties"
+MAIN = "word/document.xml"
+
+
+@attrs.frozen
+class Part:
+    """One part of the package: its name, content type and bytes, and the relationship that points at it (its type
+    and id) from the main document or, ``from_package``, from the package itself."""
+
+    name: str
+    content_type: str
+    data: bytes = attrs.field(repr=False)
+    relationship: str
+    rel_id: str
+    from_package: bool = False
+
+
+def assemble(parts: Sequence[Part]) -> bytes:
+    """The .docx from one list of parts: the content types, both relationship parts and the ZIP all come from it,
+    so a part is named once. ZIP order: [Content_Types].xml, the package's relationships, the main document and its
+    relationships, then the other parts in the list's order."""
+    types = content_types({f"/{p.name}": p.content_type for p in parts})
+    package_rels = relationships([(p.rel_id, p.relationship, p.name) for p in parts if p.from_package])
+    main = next(p for p in parts if p.name == MAIN)
+    main_rels = relationships([(p.rel_id, p.relationship, posixpath.relpath(p.name, posixpath.dirname(MAIN)))
+                               for p in parts if not p.from_package])
+    return zip_parts({"[Content_Types].xml": types, "_rels/.rels": package_rels, MAIN: main.data,
+                      "word/_rels/document.xml.rels": main_rels,
+                      **{p.name: p.data for p in parts if p.name != MAIN}})
 
 
 def relationships(rels: list[tuple[str, str, str]]) -> bytes:
