@@ -9,6 +9,7 @@ a value still to be filled in is a ``<fill>`` element (highlighted in a draft, r
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -85,8 +86,10 @@ class Stater:
     def paragraphs(self, paragraphs: Iterable[Paragraph]) -> Markup:
         """A list of paragraphs as report markup, ``<p>…</p>`` each: one call from a template for all of a section's
         paragraphs (a template loop costs a sandboxed call, a test and an escape per paragraph)."""
-        # every piece is either this literal markup or text escaped by markupsafe, so the joined str is safe
-        return Markup("".join(f"<p>{escape(p) if isinstance(p, str) else self.paragraph(p)}</p>" for p in paragraphs))
+        # every piece is either this literal markup or text escaped (html.escape: &, < and >, all element text needs;
+        # it gives a str, where markupsafe would make a Markup object per paragraph), so the joined str is safe
+        return Markup("".join(f"<p>{html.escape(p, quote=False) if isinstance(p, str) else self.paragraph(p)}</p>"
+                              for p in paragraphs))
 
     def paragraph(self, paragraph: Paragraph) -> Markup:
         """A paragraph's text: its parts stated from the data."""
