@@ -149,3 +149,23 @@ def test_a_character_xml_cannot_hold_is_refused_with_lxml_s_error(bad: str) -> N
         with pytest.raises(error[0]) as raised:
             write_docx(document, PROFILE)
         assert str(raised.value) == error[1]
+
+
+def test_a_section_ending_on_a_body_paragraph_carries_its_properties_there() -> None:
+    """A body paragraph is written as finished text; when the 版记 opens the last section right after one, the
+    first section's properties go into that paragraph's properties (so the document has two sections)."""
+    import datetime
+    import io
+
+    import docx
+
+    import edureport
+
+    report = edureport.Report(title="关于履行教育职责情况的自查报告",
+                              sections=[edureport.Section("主要做法", paragraphs=["甲 & <乙>。", "最后一段。"])],
+                              colophon=edureport.Colophon("某县人民政府办公室", datetime.date(2024, 6, 5)))
+    document = docx.Document(io.BytesIO(edureport.render_docx(report)))
+    assert len(document.sections) == 2
+    last_body = next(p for p in document.paragraphs if p.text == "最后一段。")
+    assert last_body._p.pPr is not None and last_body._p.pPr.sectPr is not None
+    assert any(p.text == "甲 & <乙>。" for p in document.paragraphs)
