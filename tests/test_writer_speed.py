@@ -169,3 +169,19 @@ def test_a_section_ending_on_a_body_paragraph_carries_its_properties_there() -> 
     last_body = next(p for p in document.paragraphs if p.text == "最后一段。")
     assert last_body._p.pPr is not None and last_body._p.pPr.sectPr is not None
     assert any(p.text == "甲 & <乙>。" for p in document.paragraphs)
+
+
+def test_a_table_of_empty_rows_is_written_with_one_column() -> None:
+    import importlib
+    import io
+
+    import docx
+
+    from edureport import tree
+    from edureport.writer import write_docx
+
+    profile = importlib.import_module("edureport.renderer").default_profile()
+    document = tree.Document((tree.Title(("关于履行教育职责情况的报告",)),
+                              tree.Table(rows=((), ()), widths=None, header_rows=0, align=None)))
+    [table] = docx.Document(io.BytesIO(write_docx(document, profile))).tables
+    assert len(table.rows) == 2 and len(table.columns) == 1

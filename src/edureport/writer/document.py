@@ -289,7 +289,7 @@ class _Writer:
 
     def table(self, b: tree.Table) -> None:
         p = self.p
-        columns = max((len(r) for r in b.rows), default=1)
+        columns = max((len(r) for r in b.rows), default=0) or 1  # a table of empty rows still has one column
         weights = list(b.widths) if b.widths and len(b.widths) == columns else [1] * columns
         total = int(p.type_width.twips)
         widths = [total * w // sum(weights) for w in weights]
