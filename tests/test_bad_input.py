@@ -128,8 +128,16 @@ def test_inputs_with_the_same_name_get_distinct_outputs(tmp_path: Path, capsys: 
 @pytest.mark.parametrize(("text", "words"), [
     ("title: " + "[" * 100_000 + "]" * 100_000, "嵌套层数过多"),  # the C parser would crash the process
     ("title:\n" + "- " * 100_000 + "x", "嵌套层数过多"),
-    ("title: x\nyear: -_", "字段 year：应为整数"),  # YAML's integer pattern lets these through
-    ("title: x\nyear: 0x_", "字段 year：应为整数"),
+    ("title: x\nyear: -_", "第2行第7列：YAML 语法错误：“-_”不是有效的整数"),  # YAML's integer pattern lets it through
+    ("title: x\nyear: 0x_", "“0x_”不是有效的整数"),
+    ("title: !!int abc", "“abc”不是有效的整数"),
+    ("a: !!int ''\ntitle: x", "不是有效的整数"),
+    ("? [[a]]\n: 1\ntitle: x", "不能作为数据的写法"),  # ruamel raised TypeError, KeyError, AssertionError
+    ("title: x\nyear: !!bool 2", "不能作为数据的写法"),
+    ("!!omap [a: 1, a: 2]", "不能作为数据的写法"),
+    # nesting continued on further-indented lines: 6 lines of 4,999 "- " (about 30,000 levels, 210 KB)
+    ("title: x\nopening:\n" + "\n".join(" " * (2 * 4999 * i) + "- " * 4999 for i in range(6)) + "x\n",
+     "嵌套层数过多"),
     ("base: &b !!set {a, b}\nm:\n  <<: *b\ntitle: x", "未知字段"),  # the line finder cannot follow this merge
     ("m: &m\n  <<: *m\ntitle: x", "未知字段"),
 ])

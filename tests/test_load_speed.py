@@ -195,3 +195,13 @@ def test_text_beyond_the_basic_plane_is_accepted_and_a_refused_character_after_i
     with pytest.raises(ValueError, match=r"非字符 U\+1FFFE.*第2个字符"):
         check_text("😀\U0001fffe")
     assert check_text("a\U0001fffe", allow="\U0001fffe") == "a\U0001fffe"
+
+
+def test_the_pure_parser_fallback_reads_yaml_1_2_too() -> None:
+    """A file read by the pure-Python parser (one that could nest deeply: here many brackets in a comment) resolves
+    scalars as YAML 1.2, as the C path does, whatever %YAML it declares."""
+    from edureport.load import loads_report
+
+    for tail in ("", "# " + "[" * 5000 + "\n"):
+        report = loads_report("%YAML 1.1\n---\ntitle: yes\nyear: 2024\n" + tail)
+        assert report.title == ("yes",) and report.year == 2024

@@ -23,7 +23,7 @@ import ruamel.yaml.main
 from cattrs.cols import homogenous_tuple_structure_factory, mapping_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, implicit_resolvers
@@ -309,7 +309,7 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
-def _yaml_int(loader: Any, node: Any) -> int | Decimal | str:
+def _yaml_int(loader: Any, node: Any) -> int | Decimal:
     # Python refuses to make an int of more than 4300 digits (and making a huge one is slow): a long one is read as
     # a Decimal from its digits, which the size check then reports with its path.
     text = str(node.value).replace("_", "")
@@ -317,8 +317,8 @@ def _yaml_int(loader: Any, node: Any) -> int | Decimal | str:
         return Decimal(text)
     try:
         value: int = SafeConstructor.construct_yaml_int(loader, node)
-    except ValueError:  # YAML's pattern for integers lets "0o_" and "-_" through: kept as the text, which the
-        return str(node.value)  # field's own hook reports with its path (as for .inf in _yaml_decimal)
+    except (ValueError, IndexError):  # "0o_", "-_" (YAML's pattern for integers lets them through), "!!int abc"
+        raise ConstructorError(None, None, f"“{node.value}”不是有效的整数", node.start_mark) from None
     return value
 
 
@@ -509,22 +509,32 @@ def _construct(loader: Any, root: Any, limits: Limits) -> tuple[Any, bool]:
 #: limit, and crashes the process (a segmentation fault) somewhere between 20,000 and 50,000 levels (measured with
 #: ruamel.yaml.clib 0.2.8: title: [[[…]]]). Far above any depth limit a user sets; far below the crash.
 _C_NESTING = 5000
-#: collections opened on one line without a flow bracket: "- - - - x", "? ? ? x" (nesting by indentation needs
-#: about depth²/2 characters, so the input size limit keeps it far below _C_NESTING)
-_BLOCK_RUN = re.compile(rf"(?:[-?][ \t]+){{{_C_NESTING}}}")
+#: a line's structural prefix: indentation, block indicators ("- ", "? ", ": ") and the anchors and tags between them.
+#: A block collection starts to the right of its parent's (one column at least), so a node's depth is at most its
+#: line's prefix length plus the flow brackets open around it. Written so that each character has one reading
+#: (the three alternatives start with different characters), so matching is linear.
+_PREFIX = re.compile(r"^(?:[ \t]+|[-?:](?=[ \t\n])|[&!][^ \t\n]*)*", re.M)
 
 
 def _may_nest_deep(text: str) -> bool:
     """Whether the text could nest collections _C_NESTING levels deep: an upper bound, from the flow brackets it
-    holds and the block indicators in a row on one line (a file with thousands of small flow lists is read by
-    the pure-Python parser too, only slower)."""
-    return text.count("[") + text.count("{") >= _C_NESTING or _BLOCK_RUN.search(text) is not None
+    holds and the longest structural prefix of a line ("- - - - x", a line indented thousands of columns). A file
+    with thousands of small flow lists is read by the pure-Python parser too, only slower."""
+    flow = text.count("[") + text.count("{")
+    if flow >= _C_NESTING:
+        return True
+    if flow + max(map(len, text.splitlines()), default=0) < _C_NESTING:  # no line is long enough (most files)
+        return False
+    deepest = max((m.end() - m.start() for m in _PREFIX.finditer(text)), default=0)
+    return flow + deepest >= _C_NESTING
 
 
 def _load_yaml(text: str, limits: Limits) -> tuple[Any, bool]:
     """Parsed YAML data, and whether check_shape can find nothing in it (see _construct)."""
     if _CParser is None or _may_nest_deep(text):  # ruamel's pure parser: deep nesting is a RecursionError there
-        return _yaml_loader("safe", pure=True).load(text), False
+        yaml = _yaml_loader("safe", pure=True)
+        yaml.Resolver = _Resolver12  # YAML 1.2 whatever the file declares, as on the C path
+        return yaml.load(text), False
     loader = _DataLoader(text)  # a new loader per call (see _yaml_loader)
     try:
         root = loader.get_single_node()
@@ -575,6 +585,11 @@ def _parse(text: str, source: str, fmt: str, limits: Limits) -> tuple[Any, bool]
         raise DataError(source, [Problem("", f"YAML 语法错误：{what}", line=line, column=column)]) from None
     except YAMLError as e:
         raise DataError(source, [Problem("", f"YAML 语法错误：{e}")]) from None
+    except (TypeError, KeyError, AssertionError, ValueError, IndexError):
+        # what ruamel's constructors raise on YAML that is well formed but cannot be data: a list or mapping as a
+        # key (? [[a]]), !!bool 2, a duplicate key in an !!omap
+        raise DataError(source, [Problem("", "YAML 中有不能作为数据的写法（如以列表或键值对作为键、!!bool 2、"
+                                             "!!omap 中重复的键）")]) from None
 
 
 class Locator:
