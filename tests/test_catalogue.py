@@ -471,3 +471,25 @@ def test_rectification_status_is_rendered() -> None:
     rendered = _render({"rectification": {"items": [
         {"problem": "大班额现象严重。", "actions": ["新建学校两所。"], "status": "基本完成"}]}})
     assert "整改状态：基本完成。" in _body(rendered)
+
+
+def test_a_statement_only_the_compiler_refuses_is_a_data_error_when_used(tmp_path: Path) -> None:
+    """Statements are parsed when the catalogue is read and compiled when first used; what only Jinja's compiler
+    refuses (assigning to loop) is then reported as the loader reports a syntax error: file, line and path."""
+    import shutil
+
+    from edureport.errors import DataError
+
+    folder = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "templates", folder)
+    catalogue = folder / "catalogue.yaml"
+    text = catalogue.read_text("utf-8")
+    used = '{% set u = ind("universities") %}'  # the first line of areas.higher_education.statements.overview
+    catalogue.write_text(text.replace(used, "{% for loop in [1] %}{% endfor %}" + used, 1), "utf-8")
+    report = edureport.load_report(Path(__file__).parents[1] / "examples" / "city-2024.yaml", template_dirs=[folder])
+    with pytest.raises(DataError) as raised:
+        edureport.render(report, template_dirs=[folder])
+    message = str(raised.value)
+    assert "catalogue.yaml" in message and "第72行" in message
+    assert "areas.higher_education.statements.overview" in message
+    assert "表述模板第1行语法错误" in message

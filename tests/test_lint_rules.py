@@ -111,3 +111,21 @@ def test_the_reference_texts_themselves_give_no_false_alarm_for_the_new_rules() 
         for number, line in enumerate(text_file.read_text("utf-8").splitlines(), 1):
             for finding in lint_text(f"{text_file.name}:{number}", line.strip()):
                 assert not new.search(finding.message), (text_file.name, number, finding)
+
+
+@pytest.mark.parametrize("text", [
+    " ".join("教育督导工作" * 3400)[:100_000],  # a PDF's text, a space after every character
+    ("县教育局加强义务教育均衡发展工作，统筹推进学校建设 " * 2800)[:100_000],
+    "（" * 40_000 + "》" * 40_000,
+    "）" * 80_000,
+    "教" * 100_000,
+])
+def test_hostile_fields_are_checked_in_bounded_time_with_short_excerpts(text: str) -> None:
+    """Like the bad-input corpus (each case within 10 s): each rule reads only the characters next to a place or
+    keeps counts as it goes, so these take well under a second (they took 15–60 s when rules re-read the text
+    before each place), and an excerpt shows both ends of a long span, never the span."""
+    import time
+    started = time.process_time()
+    findings = lint_text("sections[0].paragraphs[0]", text)
+    assert time.process_time() - started < 10.0
+    assert all(len(f.text or "") < 80 for f in findings)

@@ -86,3 +86,16 @@ def test_batch_uses_the_profile_it_is_given(tmp_path: Path, capsys: pytest.Captu
     assert main(["batch", str(EXAMPLE), "-o", str(tmp_path / "out"), "--profile", str(custom), "--jobs", "1"]) == 0
     made = (tmp_path / "out" / f"{EXAMPLE.stem}.docx").read_bytes()
     assert made == edureport.Renderer(profile=custom).docx(edureport.load_report(EXAMPLE)).data
+
+
+def test_text_given_as_a_str_subclass_is_text() -> None:
+    """A paragraph given in code as a str subclass (markupsafe's Markup) is escaped like any text: once."""
+    import io
+
+    import docx
+    from markupsafe import Markup
+
+    report = edureport.Report(title="关于履行教育职责情况的报告",
+                              sections=[edureport.Section("做法", paragraphs=[Markup("a&b"), "c&d<e>"])])
+    texts = [p.text for p in docx.Document(io.BytesIO(edureport.render_docx(report))).paragraphs]
+    assert "a&b" in texts and "c&d<e>" in texts

@@ -61,3 +61,10 @@ def test_star_import_gives_the_public_names() -> None:
     namespace: dict[str, object] = {}
     exec("from edureport import *", namespace)
     assert {"Report", "render", "load_report", "Limits"} <= set(namespace)
+
+
+def test_submodules_are_attributes_of_the_package_on_first_use() -> None:
+    code = ("import edureport\nassert edureport.errors.DataError and edureport.tree.Document and edureport.writer\n"
+            "assert edureport.render is edureport.renderer.render\n"
+            "try:\n    edureport.no_such_module\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])

@@ -298,8 +298,9 @@ class _Statements(Mapping[str, jinja2.Template]):
     syntax (Jinja's parser: file, line and message as before); compiling to Python code, four fifths of the cost,
     waits until a report states the figure — a report uses a handful of the catalogue's hundred-odd statements."""
 
-    def __init__(self, sources: dict[str, str]) -> None:
+    def __init__(self, sources: dict[str, str], problem: dict[str, Callable[[str], DataError]]) -> None:
         self._sources = sources
+        self._problem = problem  # the data error naming the statement's file, line and path
         self._compiled: dict[str, jinja2.Template] = {}
         self._lock = threading.Lock()
 
@@ -310,7 +311,11 @@ class _Statements(Mapping[str, jinja2.Template]):
             with self._lock:  # threads rendering at once compile each statement once
                 template = self._compiled.get(name)
                 if template is None:
-                    template = self._compiled[name] = _ENV.from_string(source)
+                    try:
+                        template = self._compiled[name] = _ENV.from_string(source)
+                    except jinja2.TemplateSyntaxError as e:  # what only the compiler sees (assigning to loop, a
+                        # block twice): reported as the loader reports a syntax error, when the statement is used
+                        raise self._problem[name](f"表述模板第{e.lineno}行语法错误：{e.message}") from None
         return template
 
     def __iter__(self) -> Iterator[str]:
@@ -327,11 +332,15 @@ def _validate(merged: _Merged) -> tuple[dict[str, Indicator], _Statements]:
     areas: dict[str, AreaDef] = merged.entries["areas"]
     money = number_words().money_units
     sources: dict[str, str] = {}
+    problem: dict[str, Callable[[str], DataError]] = {}
 
     def compile_into(name: str, section: str, key: str, rest: str, source: str) -> None:
         try:
             _check_syntax(source)
             sources[name] = source
+            origin = merged.origin[(section, key)]
+            where = f"{section}.{key}" + (f".{rest}" if rest else "")
+            problem[name] = lambda message: DataError(origin.path, [origin.locate.problem(where, message)])
         except jinja2.TemplateSyntaxError as e:
             problems.add(section, key, rest, f"表述模板第{e.lineno}行语法错误：{e.message}")
 
@@ -386,7 +395,7 @@ def _validate(merged: _Merged) -> tuple[dict[str, Indicator], _Statements]:
             compile_into(f"areas.{key}.{name}", "areas", key, f"statements.{name}", source)
     problems.raise_any()
     keyed = {key: attrs.evolve(ind, key=key) for key, ind in indicators.items()}
-    return keyed, _Statements(sources)
+    return keyed, _Statements(sources, problem)
 
 
 def _unknown_indicator(ref: str, indicators: Mapping[str, Any]) -> str:

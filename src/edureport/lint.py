@@ -52,7 +52,9 @@ _REFERENCE = "\ufffc"
 
 _HALF_PUNCT = re.compile(rf"(?<=[{HANZI}])[,:;?!]|[,:;?!](?=[{HANZI}])")
 _HALF_BRACKETS = re.compile(rf"(?<=[{HANZI}])\(([^()]*)\)|\(([^()]*[{HANZI}][^()]*)\)")
-_DOC_NUMBER_BRACKETS = re.compile(rf"([{HANZI}]+)[(（\[【](\d{{4}})[)）\]】](\d+号)")
+# (?<!…): an organ code starts a run of Chinese characters (matching from inside a long run again and again was
+# quadratic in its length)
+_DOC_NUMBER_BRACKETS = re.compile(rf"(?<![{HANZI}])([{HANZI}]+)[(（\[【](\d{{4}})[)）\]】](\d+号)")
 _HAND_NUMBER = re.compile(r"^\s*(\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]\s*、?|[一二三四五六七八九十]+\s*[、.．])\s*")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
 _CHINESE_DATE = re.compile(r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月([一二三四五六七八九十]{1,3}日)?")
@@ -97,6 +99,8 @@ _LIST_MARKER = re.compile(r"(?:^|(?<=[\s，。；：、]))[0-9A-Za-z一二三四
 
 
 def _excerpt(text: str, start: int, end: int, margin: int = 8) -> str:
+    if end - start > 4 * margin:  # a long span (a pair opened far before it is closed): both ends of it
+        return f"{_excerpt(text, start, start + margin, margin)}{_excerpt(text, end - margin, end, margin)}"
     shown = ("…" if start > margin else "") + text[max(0, start - margin):end + margin] + (
         "…" if end + margin < len(text) else "")
     return shown.replace(_REFERENCE, "{…}")
@@ -213,46 +217,75 @@ def _text_rules(path: str, text: str, add: _Add) -> None:
 
 
 def _space_rules(text: str, add: _Add) -> None:
+    quoted = _Quoted(text)
     for m in _ODD_SPACE.finditer(text):
         kinds = dict.fromkeys(m.group(0))
+        if set(kinds) == {"\u3000"} and _separating_space(text, m.start(), m.end()):
+            continue  # 中共中央办公厅　国务院办公厅, 易　磊: a full-width space where such a space belongs
         name = "、".join(f"{_SPACE_NAMES.get(ch, '特殊空格')}（{unicodedata.name(ch)}，U+{ord(ch):04X}）" for ch in kinds)
-        slogan = _slogan_space(text, m.start(), m.end())
+        slogan = _slogan_space(text, m.start(), m.end(), quoted)
         fix = "改为一个普通空格" if slogan else "删去（不可见的字符）" if set(kinds) <= set(_ZERO_WIDTH) else "删去空格"
         add("warning", f"文字中有{name}", m.start(), m.end(), fix)
     for m in _SPACE_BY_NUMBER.finditer(text):
         add("warning", "数字和文字之间有空格", m.start(), m.end(), "删去空格")
     for m in _SPACE_IN_WORDS.finditer(text):
-        if not _slogan_space(text, m.start(), m.end()) and not _separating_space(text, m.start(), m.end()):
+        if not _slogan_space(text, m.start(), m.end(), quoted) and not _separating_space(text, m.start(), m.end()):
             joined = text[max(0, m.start() - 2):m.start()] + text[m.end():m.end() + 2]
             add("warning", "两个汉字之间有空格（多为从PDF或网页复制时留下）", m.start(), m.end(), f"删去空格：“{joined}”")
 
 
-def _slogan_space(text: str, start: int, end: int) -> bool:
+class _Quoted:
+    """Whether a place of a text is inside “…” or 《…》: the depths are counted in one pass over the text, the first
+    time a place is asked about (every rule that asks stays linear in the text)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._inside: list[bool] | None = None
+
+    def __call__(self, at: int) -> bool:
+        if self._inside is None:
+            inside, depth = [], {"“": 0, "《": 0}
+            for ch in self._text:
+                inside.append(any(depth.values()))
+                if ch in depth:
+                    depth[ch] += 1
+                elif ch in ("”", "》"):
+                    opener = _OPENING[ch]
+                    depth[opener] = max(0, depth[opener] - 1)
+            self._inside = inside
+        return self._inside[at] if at < len(self._inside) else False
+
+
+_HANZI_RUN_4 = re.compile(rf"[{HANZI}]{{4}}")
+_ONE_HANZI = re.compile(rf"[{HANZI}]")
+_DOC_NUMBER_END = re.compile(r"\d号")
+_LIST_NUMBER = re.compile(r"[一二三四五六七八九十]+、")
+
+
+def _slogan_space(text: str, start: int, end: int, quoted: _Quoted) -> bool:
     """Whether the space at start:end separates two phrases of a quoted slogan (“凝心铸魂跟党走 强国有我创未来”):
     inside “…” or 《…》, with at least four Chinese characters on each side. Hand-written: no library knows it."""
-    before = re.search(rf"[{HANZI}]*$", text[:start])
-    after = re.match(rf"[{HANZI}]*", text[end:])
-    if not before or not after or len(before.group(0)) < 4 or len(after.group(0)) < 4:
-        return False
-    depth = {"“": 0, "《": 0}
-    for ch in text[:start]:
-        if ch in depth:
-            depth[ch] += 1
-        elif ch in ("”", "》"):
-            opener = _OPENING[ch]
-            depth[opener] = max(0, depth[opener] - 1)
-    return any(depth.values())
+    return (start >= 4 and _HANZI_RUN_4.fullmatch(text, start - 4, start) is not None
+            and _HANZI_RUN_4.match(text, end) is not None and quoted(start))
+
+
+def _is_hanzi(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and _ONE_HANZI.match(text, at) is not None
 
 
 def _separating_space(text: str, start: int, end: int) -> bool:
     """Whether the space at start:end is an accepted separator between Chinese words: after a joint issuer's name
     (教育部 财政部《……》, the endings are in ``wording.yaml``), after a document number (〔2021〕2号 教育部),
     before a list number (一、……情况 二、……), or inside a two-character name padded to the width of three
-    (签发人：易  磊, the usual way of aligning names). Hand-written: no library knows it."""
-    before = text[:start]
-    padded_name = re.search(rf"(?<![{HANZI}])[{HANZI}]$", before) and re.match(rf"[{HANZI}](?![{HANZI}])", text[end:])
-    return (before.endswith(_wording().organ_endings) or bool(re.search(r"\d号$", before))
-            or bool(re.match(r"[一二三四五六七八九十]+、", text[end:])) or bool(padded_name))
+    (签发人：易  磊, the usual way of aligning names). Only the characters next to the space are read (linear in
+    the text however many spaces it holds). Hand-written: no library knows it."""
+    padded_name = (_is_hanzi(text, start - 1) and not _is_hanzi(text, start - 2)
+                   and _is_hanzi(text, end) and not _is_hanzi(text, end + 1)
+                   # not one of a run of characters each spaced apart (a PDF's 教 育 督 导)
+                   and not (start >= 2 and text[start - 2].isspace()) and not text[end + 1:end + 2].isspace())
+    return (text.endswith(_wording().organ_endings, 0, start)
+            or (start >= 2 and _DOC_NUMBER_END.fullmatch(text, start - 2, start) is not None)
+            or _LIST_NUMBER.match(text, end) is not None or padded_name)
 
 
 def _number_punctuation_rules(text: str, add: _Add) -> None:
@@ -303,27 +336,35 @@ def _pair_rules(text: str, add: _Add) -> None:
     """Paired punctuation (《》〈〉（）“”‘’【】〔〕) checked as pairs over the whole field, with a stack: a pair closed
     by the other kind's mark, a mark never closed, a closing mark never opened. Hand-written: no library checks it."""
     stack: list[int] = []
+    open_count = dict.fromkeys(_PAIRS, 0)  # how many of each opener the stack holds (no scan of the stack)
+
+    def pop() -> int:
+        j = stack.pop()
+        open_count[text[j]] -= 1
+        return j
+
     for i, ch in enumerate(text):
         if ch in _PAIRS:
             stack.append(i)
+            open_count[ch] += 1
         elif ch in _OPENING:
-            if ch == "’" and re.match(r"[A-Za-z]’[A-Za-z]", text[i - 1:i + 2]):
-                continue  # an apostrophe (China’s)
+            if ch == "’" and i > 0 and text[i - 1].isascii() and text[i - 1].isalpha() and not open_count["‘"]:
+                continue  # an apostrophe: China’s, the teachers’ training
             if stack and text[stack[-1]] == _OPENING[ch]:
-                stack.pop()
-            elif any(text[j] == _OPENING[ch] for j in stack):
+                pop()
+            elif open_count[_OPENING[ch]]:
                 while text[stack[-1]] != _OPENING[ch]:  # the marks opened inside were never closed
-                    _unclosed(text, stack.pop(), add)
-                stack.pop()
+                    _unclosed(text, pop(), add)
+                pop()
             elif stack and {text[stack[-1]], ch} in _MIXED_WIDTH:
-                opener = text[stack.pop()]  # （…) or (…）: a full-width mark paired with a half-width one
+                opener = text[pop()]  # （…) or (…）: a full-width mark paired with a half-width one
                 add("error", f"括号全角、半角混用：“{opener}”与“{ch}”", i, i + 1, "改为“（……）”")
             elif stack:
-                j = stack.pop()
+                j = pop()
                 opener = text[j]
                 add("error", f"标点不成对：“{opener}”以“{ch}”结束", j, i + 1,
                     f"把“{ch}”改为“{_PAIRS[opener]}”，或把“{opener}”改为“{_OPENING[ch]}”")
-            elif not _LIST_MARKER.search(text[:i]):
+            elif not _LIST_MARKER.search(text, max(0, i - 4), i):  # a window: "^" and the look-behind see the text
                 add("error", f"“{ch}”前没有对应的“{_OPENING[ch]}”", i, i + 1, f"补上“{_OPENING[ch]}”或删去“{ch}”")
     for j in reversed(stack):
         _unclosed(text, j, add)
@@ -424,6 +465,28 @@ def _as_field(value: str | list[Any], path: str) -> _Field:
     return _Field(tuple((f"{path}[{i}]", v if isinstance(v, str) else _REFERENCE) for i, v in enumerate(value)))
 
 
+_UNCLOSED_QUOTE = "““”没有对应的“””"
+_PIECE_PATH = re.compile(r"(.*\[\d+\])\[\d+\]")
+
+
+def _quotation_over_paragraphs(paragraphs: list[Any], path: str, found: list[tuple[int, int, Finding]]) -> None:
+    """A quotation over several paragraphs opens each with “ and closes only the last (GB/T 15834-2011 4.1.3.3):
+    a paragraph whose “ is left open is no mistake when the next paragraph opens with “."""
+    continued = set()
+    for i, following in enumerate(paragraphs[1:]):
+        first = following if isinstance(following, str) else next(
+            (part for part in following if isinstance(part, str)), "") if _is_parts(following) else ""
+        if first.startswith("“"):
+            continued.add(f"{path}[{i}]")
+    def paragraph_of(finding_path: str) -> str:  # a piece of a paragraph of parts: PATH[i][k] → PATH[i]
+        piece = _PIECE_PATH.fullmatch(finding_path)
+        return piece.group(1) if piece and finding_path not in continued else finding_path
+
+    if continued:
+        found[:] = [entry for entry in found
+                    if not (entry[2].message == _UNCLOSED_QUOTE and paragraph_of(entry[2].path) in continued)]
+
+
 def lint_data(data: Any) -> list[Finding]:
     """Findings for every text field of parsed report data, in the order of the text (the order of the fields in
     the data, then of the places in each field); a rule broken several times in one field is reported once, at the
@@ -474,6 +537,7 @@ def lint_data(data: Any) -> list[Finding]:
                 keep(_Field(tuple((f"{path}[{i}]", v) for i, v in enumerate(node))).check(_pair_rules)[1])
             if in_row:
                 enumerations([_as_field(item, f"{path}[{i}]") for i, item in enumerate(node)])
+                _quotation_over_paragraphs(node, path, found)
             return
         if alone and _is_paragraph(node):
             enumerations([_as_field(node, path)])

@@ -88,7 +88,8 @@ class Stater:
         paragraphs (a template loop costs a sandboxed call, a test and an escape per paragraph)."""
         # every piece is either this literal markup or text escaped (html.escape: &, < and >, all element text needs;
         # it gives a str, where markupsafe would make a Markup object per paragraph), so the joined str is safe
-        return Markup("".join(f"<p>{html.escape(p, quote=False) if isinstance(p, str) else self.paragraph(p)}</p>"
+        # str(p): a str subclass given in code (a Markup) is text too, escaped once
+        return Markup("".join(f"<p>{html.escape(str(p), quote=False) if isinstance(p, str) else self.paragraph(p)}</p>"
                               for p in paragraphs))
 
     def paragraph(self, paragraph: Paragraph) -> Markup:

@@ -20,7 +20,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting, resources
-from .errors import TemplateError
+from .errors import DataError, TemplateError
 from .model import Report
 from .resources import packaged_templates
 from .sandbox import ContainedLoader, Limits, ReportSandbox, TemplateLimitError, reset_deadline, start_deadline
@@ -113,6 +113,8 @@ def render_markup(report: Report, template_dirs: Sequence[str | os.PathLike[str]
     except RecursionError as e:
         filename, line = _template_frame(e.__traceback__, set())
         raise TemplateError("模板递归过深，已停止", filename or template_name, line) from None
+    except DataError:  # a data file the template used is at fault (a catalogue statement): its own message
+        raise
     except Exception as e:  # any other failure inside a template is the template's error
         filename, line = _template_frame(e.__traceback__, set())
         if filename is None:
