@@ -67,6 +67,8 @@ _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|登录\s*\|\s*注册|_GoBack")
 # Full-width hyphen and solidus in numbers and units (GB/T 15834-2011 4.13, 4.17; GB/T 15835-2011): a date, a range
 # of years, any other number, and units written with a solidus after a number or in brackets (元／人, （元／生／年）).
 _FULL_HYPHEN = re.compile(r"(?P<date>\d{4}－\d{1,2}－\d{1,2})|(?P<years>\d{4}－\d{4})(?!\d)|\d*(?:－\d+)+|\d+－")
+# a range of years written with a half-width hyphen, "2019-2021年": the standard's 一字线 (4.13.3)
+_HALF_YEARS = re.compile(r"(?<![\d-])((?:19|20)\d{2})-((?:19|20)\d{2})(?=年)")
 _FULL_SLASH = re.compile(
     rf"(?<=\d)[{HANZI}]{{1,2}}(?:／[{HANZI}]{{1,2}})+|(?<=[（(])[{HANZI}]{{1,3}}(?:／[{HANZI}]{{1,2}})+(?=[）)])"
     r"|[\dA-Za-z%％]*(?:／[\dA-Za-z%％]+)+|[\dA-Za-z%％]+／")
@@ -91,7 +93,7 @@ _ODD_SPACE = re.compile(rf"[{_SPACES}]+|(?<=[\d{HANZI}])\u3000+(?=[\d{HANZI}])")
 
 # --- paired punctuation -------------------------------------------------------------------------------------------
 
-_PAIRS = {"《": "》", "〈": "〉", "（": "）", "(": ")", "“": "”", "‘": "’", "【": "】", "〔": "〕"}
+_PAIRS = {"《": "》", "〈": "〉", "（": "）", "(": ")", "“": "”", "‘": "’", "【": "】", "〔": "〕", "「": "」", "『": "』"}
 _OPENING = {closer: opener for opener, closer in _PAIRS.items()}
 _MIXED_WIDTH = ({"（", ")"}, {"(", "）"})
 # "1）" "a)" opening a paragraph or an item: a list marker, not half of a pair
@@ -294,11 +296,16 @@ def _number_punctuation_rules(text: str, add: _Add) -> None:
             fix = f"改为“{m.group(0).replace('－', '-')}”"
         elif m.group("years"):
             fix = f"改为“{m.group(0).replace('－', '—')}”（年份起止用一字线）"
+        elif re.fullmatch(r"\d{3,4}－\d{7,8}", m.group(0)):  # a telephone number with its area code
+            fix = f"改为“{m.group(0).replace('－', '-')}”"
         elif re.search(r"\d－\d", m.group(0)):
             fix = f"改为“{m.group(0).replace('－', '-')}”（表示数值范围时用浪纹线“～”）"
         else:
             fix = f"改为“{m.group(0).replace('－', '-')}”"
         add("warning", "数字中用了全角连接号“－”", m.start(), m.end(), fix)
+    for m in _HALF_YEARS.finditer(text):
+        add("warning", "年份起止用了半字线“-”", m.start(), m.end(),
+            f"改为“{m.group(1)}—{m.group(2)}”（GB/T 15834-2011 4.13.3：起止用一字线）")
     for m in _FULL_SLASH.finditer(text):
         add("warning", "数字或计量单位中用了全角斜线“／”", m.start(), m.end(), f"改为“{m.group(0).replace('／', '/')}”")
 
@@ -345,6 +352,8 @@ def _pair_rules(text: str, add: _Add) -> None:
 
     for i, ch in enumerate(text):
         if ch in _PAIRS:
+            if ch == "《" and open_count["《"]:  # GB/T 15834-2011 4.15.3: a title inside a title takes 〈〉
+                add("warning", "书名号里的书名号应使用单书名号〈〉", i, i + 1, "把里面一层的《》改为〈〉")
             stack.append(i)
             open_count[ch] += 1
         elif ch in _OPENING:
