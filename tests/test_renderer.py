@@ -99,3 +99,20 @@ def test_text_given_as_a_str_subclass_is_text() -> None:
                               sections=[edureport.Section("做法", paragraphs=[Markup("a&b"), "c&d<e>"])])
     texts = [p.text for p in docx.Document(io.BytesIO(edureport.render_docx(report))).paragraphs]
     assert "a&b" in texts and "c&d<e>" in texts
+
+
+def test_markup_objects_given_in_code_are_text_everywhere() -> None:
+    """A markupsafe.Markup given in code as a title, a heading or a piece of a paragraph is plain text in the
+    document: nothing built in code reaches a template as markup."""
+    import io
+
+    import docx
+    from markupsafe import Markup
+
+    heading = Markup("标题</heading><p>注入段落</p><heading>x")
+    report = edureport.Report(
+        title=Markup("关于<b>的报告"), year=2023,
+        sections=[edureport.Section(heading, paragraphs=[(Markup("<p>甲</p>"), "乙")])])
+    assert type(report.title[0]) is str and type(report.sections[0].title) is str
+    texts = [p.text for p in docx.Document(io.BytesIO(edureport.render_docx(report))).paragraphs if p.text]
+    assert texts == ["关于<b>的报告", f"一、{heading}", "<p>甲</p>乙"]

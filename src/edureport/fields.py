@@ -77,11 +77,20 @@ def typed(_cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribut
         hint = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
         name, optional = (hint[:-len(" | None")], True) if hint.endswith(" | None") else (hint, False)
         hook = scalar_hook(name.rsplit(".", 1)[-1])
+        if name == "str" and field.converter is None:  # text: a str subclass (markupsafe's Markup) becomes plain str,
+            out.append(field.evolve(converter=plain_text))  # so nothing given in code reaches a template as markup
+            continue
         if hook is None or field.converter is not None:
             out.append(field)
             continue
         out.append(field.evolve(converter=attrs.Converter(_scalar(hook, optional), takes_field=True)))
     return out
+
+
+def plain_text(value: Any) -> Any:
+    """Text as plain str (a str subclass given in code carries no meaning of its own here); anything else as is,
+    for the field's validator to judge."""
+    return str(value) if isinstance(value, str) and type(value) is not str else value
 
 
 def _scalar(hook: Callable[[Any, type], Any], optional: bool) -> Callable[[Any, attrs.Attribute[Any]], Any]:

@@ -31,9 +31,9 @@ from .errors import FieldValueError
 from .fields import label as _label
 from .fields import nonblank as _nonblank
 from .fields import nonblank_texts as _nonblank_texts
+from .fields import plain_text, typed
 from .fields import text as _text
 from .fields import texts as _texts
-from .fields import typed
 from .resources import bad_name
 from .sandbox import value_type
 from .text import check_text
@@ -101,7 +101,7 @@ def _rows(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return tuple(map(plain_text, values))
 
 
 def _optional_tuple(values: Iterable[Any] | None) -> tuple[Any, ...] | None:
@@ -113,7 +113,7 @@ def _tables(values: Iterable[Table]) -> tuple[Table, ...]:
 
 
 def _title_lines(title: str | Iterable[str]) -> tuple[str, ...]:
-    return (title,) if isinstance(title, str) else tuple(title)
+    return (plain_text(title),) if isinstance(title, str) else tuple(map(plain_text, title))
 
 
 @value_type

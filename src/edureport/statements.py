@@ -98,7 +98,7 @@ class Stater:
             note = Markup("<fill>【待核对：{}】</fill>").format(paragraph.review)
             return note + self.paragraph(paragraph.text)
         if isinstance(paragraph, str):
-            return escape(paragraph)
+            return escape(str(paragraph))
         out: list[Markup] = []
         words = ""  # the writer's own words so far: a size of change must follow the right direction word
         for part in paragraph:
@@ -144,7 +144,7 @@ class Stater:
 
     def part(self, part: str | Any) -> Markup:
         if isinstance(part, str):
-            return escape(part)
+            return escape(str(part))  # str(): a str subclass given in code (a Markup) is text too
         if isinstance(part, FigureRef):
             return self.figure(part.figure, part.show)
         if isinstance(part, StatementRef):
