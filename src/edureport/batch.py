@@ -30,7 +30,7 @@ import attrs
 
 from .audit import read_source
 from .checks import Finding
-from .errors import ConversionError, DataError, EdureportError
+from .errors import ConversionError, DataError, EdureportError, OutputError
 from .missing import MissingValuesError
 from .renderer import ClassifiedError, Renderer, write_atomic
 
@@ -103,15 +103,15 @@ def run_job(job: Job) -> Outcome:
         return Outcome(str(job.source), str(job.target), findings=tuple(source.order(result.findings)))
     except MissingValuesError as e:
         hint = "提示：补齐以上内容后再生成；需要先看草稿时加 --draft"
-        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=2)
+        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=e.exit_code)
     except ClassifiedError as e:
         hint = ("提示：涉密文件只能按涉密载体管理，不在网站公示；不加 --html（网页）和 --published（公开发布）"
                 "时可以生成内部使用的 .docx")
-        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=2)
+        return Outcome(str(job.source), None, f"{DataError(str(job.source), e.problems)}\n{hint}", code=e.exit_code)
     except EdureportError as e:
         return Outcome(str(job.source), None, str(e), code=e.exit_code)
     except OSError as e:
-        return Outcome(str(job.source), None, f"无法写入：{e.strerror or e}", code=4)
+        return Outcome(str(job.source), None, f"无法写入：{e.strerror or e}", code=OutputError.exit_code)
     except Exception as e:  # the guard: a defect of edureport must cost this file only, never the batch
         return internal_error(job, f"{type(e).__name__}: {e}", traceback.format_exc())
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from .checks import Finding
     from .model import Section
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_TEMPLATE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 5
+# the others are the error classes' own (errors.py): unusable input 2, a template 3, an output 4
+EXIT_INPUT, EXIT_OUTPUT = EdureportError.exit_code, OutputError.exit_code
 
 
 class _Parser(argparse.ArgumentParser):
