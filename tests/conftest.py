@@ -46,6 +46,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"bad-input corpus: {RESULTS['tried']} malformed inputs tried; {verdict}")
 
 
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A long string parameter (hostile input of 100 KB and more) gets a short id: pytest puts the running test's id
+    in the environment (PYTEST_CURRENT_TEST), where a value over 128 KB makes every child process fail to start
+    (E2BIG), and a report line of 400 KB helps no one."""
+    if isinstance(val, (str, bytes)) and len(val) > 60:
+        head = val[:24] if isinstance(val, str) else val[:24].decode("latin-1")
+        return f"{head!r}…{len(val)}"
+    return None
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden.json with the SHA-256 of the current output")
