@@ -493,3 +493,24 @@ def test_a_statement_only_the_compiler_refuses_is_a_data_error_when_used(tmp_pat
     assert "catalogue.yaml" in message and "第72行" in message
     assert "areas.higher_education.statements.overview" in message
     assert "表述模板第1行语法错误" in message
+
+
+def test_every_packaged_statement_compiles() -> None:
+    """Reading the catalogue checks the syntax of a user's statements only; the packaged ones are checked here, each
+    compiled as a report would compile it (parse, filters and tests, code generation)."""
+    from edureport.catalogue import load_catalogue
+    catalogue = load_catalogue()
+    assert len(catalogue.templates) >= 100
+    for name in catalogue.templates:
+        assert catalogue.templates[name].render is not None, name  # __getitem__ compiles, or raises DataError
+
+
+def test_a_users_statement_with_a_syntax_error_is_refused_when_the_catalogue_is_read(tmp_path: Path) -> None:
+    from edureport.catalogue import load_catalogue
+    from edureport.errors import DataError
+    (tmp_path / "catalogue.yaml").write_text(
+        "indicators:\n  teachers_total:\n    name: 教职工总数\n    kind: count\n    unit: 人\n"
+        "    source: 本地统计口径\n    statement: '{{ value }'\n", "utf-8")
+    with pytest.raises(DataError) as raised:
+        load_catalogue([str(tmp_path)])
+    assert "表述模板第1行语法错误" in str(raised.value) and "indicators.teachers_total.statement" in str(raised.value)

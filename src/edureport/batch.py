@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import glob
 import logging
-import multiprocessing
 import os
 import signal
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -33,6 +30,11 @@ from .checks import Finding
 from .errors import ConversionError, DataError, EdureportError, OutputError
 from .missing import MissingValuesError
 from .renderer import ClassifiedError, Renderer, write_atomic
+
+# processes and pools only when several files are rendered at once: one file renders in the calling process
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
 
 #: Exit code of a file (and of the command) that failed because of a defect in edureport itself, not its input.
 EXIT_INTERNAL = 5
@@ -143,6 +145,7 @@ def run(jobs: Sequence[Job], *, workers: int = 1, progress: Callable[[Outcome], 
     left = [i for i in range(len(jobs)) if i not in results]
     if left:  # a worker process died: the files it may have been working on, each alone in a fresh process
         _log.warning("批量生成：一个工作进程意外退出，余下 %d 个文件逐个在新进程中重新处理", len(left))
+        from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(max_workers=min(workers, len(left))) as threads:
             for i, outcome in zip(left, threads.map(lambda i: _run_isolated(jobs[i]), left), strict=True):
                 done(i, outcome)
@@ -151,6 +154,8 @@ def run(jobs: Sequence[Job], *, workers: int = 1, progress: Callable[[Outcome], 
 
 def _run_pool(jobs: Sequence[Job], workers: int, done: Callable[[int, Outcome], None]) -> None:
     """Run the jobs in a process pool until all are done or a worker dies (then the rest have no outcome yet)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures: dict[Future[Outcome], int] = {}
         try:
@@ -186,6 +191,7 @@ def _remove_partial_outputs(job: Job) -> None:
 def _run_isolated(job: Job) -> Outcome:
     """Run one job in a process of its own; a process that dies becomes an internal-error outcome naming the file."""
     _remove_partial_outputs(job)
+    import multiprocessing
     context = multiprocessing.get_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(run_job, job, sender), daemon=True)
@@ -246,6 +252,7 @@ def convert_all(documents: Sequence[Path], *, workers: int = 1, seconds_per_docu
             return f"内部错误：PDF 转换时 edureport 自身出错（不是数据的问题）：{type(e).__name__}: {e}；请把这条消息发给维护者"
         return None
 
+    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
         return [error for error in pool.map(convert, chunks) if error]
 

@@ -154,8 +154,8 @@ def _segmenter() -> Jieba:
     words = _wording().words
     with _SEGMENTER_LOCK:
         if _SEGMENTER is None:
-            from rjieba import Jieba
-            segmenter = Jieba()
+            from .segmenter import new_segmenter
+            segmenter = new_segmenter()
             for word in words:
                 segmenter.add_word(word, None, "n")
             _SEGMENTER = segmenter

@@ -31,7 +31,6 @@ from .statements import Stater
 from .templating import Limits, render_markup
 from .tree import Document, HeaderBlock, Heading, Paragraph, plain
 from .writer import write_docx
-from .writer.html import write_html
 from .writer.titles import wrapping_lines
 
 TemplateDirs = Sequence[str | os.PathLike[str]]
@@ -195,6 +194,7 @@ class Renderer:
         page is published: a report with a 密级 raises :class:`ClassifiedError`, and the 版头 shows no 份号, 密级,
         紧急程度 or 签发人 (:func:`publishable`)."""
         document, findings = self.prepare(report, draft=draft)
+        from .writer.html import write_html  # only for pages: a .docx render does not load it
         page = write_html(publishable(report, document), notice=_notice_lines(report.notice))
         return Rendered(page, tuple(findings))
 

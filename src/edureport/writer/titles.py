@@ -94,8 +94,8 @@ def _segmenter() -> Jieba:
     global _SEGMENTER
     with _SEGMENTER_LOCK:
         if _SEGMENTER is None:
-            from rjieba import Jieba
-            _SEGMENTER = Jieba()
+            from ..segmenter import new_segmenter
+            _SEGMENTER = new_segmenter()
         return _SEGMENTER
 
 
