@@ -153,25 +153,43 @@ def run(jobs: Sequence[Job], *, workers: int = 1, progress: Callable[[Outcome], 
 
 
 def _run_pool(jobs: Sequence[Job], workers: int, done: Callable[[int, Outcome], None]) -> None:
-    """Run the jobs in a process pool until all are done or a worker dies (then the rest have no outcome yet)."""
+    """Run the jobs in a process pool until all are done or a worker dies (then the rest have no outcome yet).
+
+    Files go to the workers a few at a time: each hand-over costs the parent (which shares the cores with the
+    workers) pickling and a round trip; in groups of up to _GROUP files a batch of hundreds spends little on it,
+    and small batches still spread over every worker."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
+    size = max(1, min(_GROUP, len(jobs) // (workers * 4)))
+    groups = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: dict[Future[Outcome], int] = {}
+        futures: dict[Future[list[Outcome]], list[int]] = {}
         try:
-            for i, job in enumerate(jobs):
-                futures[pool.submit(run_job, job)] = i
+            for group in groups:
+                futures[pool.submit(_run_group, [jobs[i] for i in group])] = group
         except BrokenProcessPool:  # a worker died while the jobs were still being submitted
             pass
         for future in as_completed(futures):
+            group = futures[future]
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except BrokenProcessPool:
-                continue  # this file and every unfinished one are run again, one by one
+                continue  # these files and every unfinished one are run again, one by one
             except Exception as e:  # e.g. an outcome that could not be sent back from the worker
-                outcome = internal_error(jobs[futures[future]], f"{type(e).__name__}: {e}",
-                                         "".join(traceback.format_exception(e)))
-            done(futures[future], outcome)
+                if len(group) > 1:
+                    continue  # each file of the group alone, in a process of its own: the one at fault is found
+                outcomes = [internal_error(jobs[group[0]], f"{type(e).__name__}: {e}",
+                                           "".join(traceback.format_exception(e)))]
+            for i, outcome in zip(group, outcomes, strict=True):
+                done(i, outcome)
+
+
+#: the most files handed to a worker at once
+_GROUP = 8
+
+
+def _run_group(group: Sequence[Job]) -> list[Outcome]:
+    return [run_job(job) for job in group]  # run_job never raises: every failure is an outcome
 
 
 def _remove_partial_outputs(job: Job) -> None:
