@@ -34,3 +34,20 @@ def test_the_modules_the_architecture_names_exist() -> None:
                 importlib.util.find_spec(f"edureport.writer.{module}") is None:
             missing.append(name)
     assert missing == []
+
+
+def test_packaged_data_is_found_one_way() -> None:
+    """Templates, schemes, the catalogue, the layout profile and the fonts' stand-ins are all found through
+    resources.py (importlib.resources); no other module looks for files beside its own source."""
+    offenders = []
+    for path in sorted((ROOT / "src" / "edureport").rglob("*.py")):
+        if path.name == "resources.py":
+            continue
+        text = path.read_text("utf-8")
+        if re.search(r"importlib\.resources|from importlib import resources|Path\(__file__\)", text):
+            offenders.append(path.name)
+    assert offenders == []
+    from edureport import resources
+    assert (resources.packaged_templates() / "report.xml.j2").is_file()
+    assert resources.packaged_text("profiles/gbt9704-2012.yaml").strip()
+    assert resources.packaged_text("fonts/standins.yaml").strip()

@@ -27,7 +27,6 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +38,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from .profile import Profile, Roles
+from .resources import packaged_text
 
 #: the name of the generated file beside LibreOffice's private profile
 CONFIG_NAME = "edureport-fonts.conf"
@@ -102,7 +102,7 @@ class StandInData:
 @cache
 def standin_data() -> StandInData:
     """The packaged ``fonts/standins.yaml`` (read once)."""
-    text = resources.files("edureport").joinpath("fonts/standins.yaml").read_text("utf-8")
+    text = packaged_text("fonts/standins.yaml")
     raw = YAML(typ="safe", pure=True).load(text)
     return cattrs.Converter(forbid_extra_keys=True).structure(raw, StandInData)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .errors import LayoutError
+from .resources import packaged_text
 
 
 @attrs.frozen
@@ -279,7 +279,7 @@ def _read_yaml(text: str, source: str, packaged: bool = False) -> Any:
 
 
 def _default_raw() -> Any:
-    text = resources.files("edureport").joinpath("profiles/gbt9704-2012.yaml").read_text("utf-8")
+    text = packaged_text("profiles/gbt9704-2012.yaml")
     return _read_yaml(text, "gbt9704-2012.yaml", packaged=True)
 
 

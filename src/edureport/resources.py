@@ -8,6 +8,7 @@ out with ``..``, and a file found for it must lie inside its folder (a symlink p
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -19,15 +20,26 @@ TemplateDirs = Sequence[str | os.PathLike[str]]
 _SEGMENT = re.compile(r"[^\W][\w.\-]*")
 
 
+def package_folder() -> Path:
+    """The folder of the installed ``edureport`` package, found through ``importlib.resources`` (the one way every
+    packaged data file is found: templates, the layout profile, the fonts' stand-ins)."""
+    return Path(str(importlib.resources.files(__package__ or "edureport")))
+
+
+def packaged_text(name: str) -> str:
+    """The text of a data file shipped inside the package, by its name there (``profiles/gbt9704-2012.yaml``)."""
+    return (package_folder() / name).read_text("utf-8")
+
+
 def packaged_templates() -> Path:
     """Folder of the templates shipped with edureport.
 
     In a wheel they are ``edureport/templates``; in a source checkout installed in editable mode they are the
     repository's top-level ``templates/`` folder, which the wheel build copies in.
     """
-    here = Path(__file__).resolve().parent
-    shipped = here / "templates"
-    return shipped if shipped.is_dir() else here.parent.parent / "templates"
+    package = package_folder()
+    shipped = package / "templates"
+    return shipped if shipped.is_dir() else package.parent.parent / "templates"
 
 
 def bad_name(name: str) -> str | None:
