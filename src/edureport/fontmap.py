@@ -35,10 +35,9 @@ from xml.sax.saxutils import escape
 import attrs
 import cattrs
 from lxml import etree
-from ruamel.yaml import YAML
 
 from .profile import Profile, Roles
-from .resources import packaged_text
+from .resources import package_folder, packaged_yaml
 
 #: the name of the generated file beside LibreOffice's private profile
 CONFIG_NAME = "edureport-fonts.conf"
@@ -102,8 +101,7 @@ class StandInData:
 @cache
 def standin_data() -> StandInData:
     """The packaged ``fonts/standins.yaml`` (read once)."""
-    text = packaged_text("fonts/standins.yaml")
-    raw = YAML(typ="safe", pure=True).load(text)
+    raw = packaged_yaml(package_folder() / "fonts/standins.yaml")
     return cattrs.Converter(forbid_extra_keys=True).structure(raw, StandInData)
 
 

@@ -1252,7 +1252,7 @@ class _Reading:
 @functools.cache
 def _reading() -> _Reading:
     """Read once per process (functools.cache: a second thread at first use reads the same file twice at worst)."""
-    data = YAML(typ="safe").load((resources.packaged_templates() / "reading.yaml").read_text(encoding="utf-8"))
+    data = resources.packaged_yaml(resources.packaged_templates() / "reading.yaml")
 
     def words(group: str) -> dict[str, tuple[str, ...]]:
         return {str(k): tuple(map(str, v)) for k, v in data[group].items()}

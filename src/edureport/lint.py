@@ -35,12 +35,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import opencc
-from ruamel.yaml import YAML
 from zhon import hanzi  # type: ignore[import-untyped]  # zhon ships no type information
 
 from .checks import Finding
 from .numbering import chinese_numeral, numeral_value
-from .resources import packaged_templates
+from .resources import packaged_templates, packaged_yaml
 
 if TYPE_CHECKING:
     from rjieba import Jieba
@@ -133,7 +132,7 @@ _WORDING_LOCK = threading.Lock()
 @functools.cache
 def _wording() -> _Wording:
     with _WORDING_LOCK:  # one parse, even when many threads ask at once on first use
-        data = YAML(typ="safe", pure=True).load((packaged_templates() / "wording.yaml").read_text("utf-8"))
+        data = packaged_yaml(packaged_templates() / "wording.yaml")
         doubled = data["doubled"]
         return _Wording(
             misspellings={wrong: right for group in data["misspellings"] for wrong, right in group["words"].items()},

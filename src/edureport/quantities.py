@@ -16,10 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import attrs
-from ruamel.yaml import YAML
 
 from .errors import FieldValueError
-from .resources import packaged_templates
+from .resources import packaged_templates, packaged_yaml
 from .sandbox import value_type
 
 HUNDRED = Decimal(100)
@@ -52,7 +51,7 @@ _LOCK = threading.Lock()
 @functools.cache
 def number_words() -> NumberWords:
     with _LOCK:  # one parse, even when many threads ask at once on first use
-        data = YAML(typ="safe", pure=True).load((packaged_templates() / "numbers.yaml").read_text("utf-8"))
+        data = packaged_yaml(packaged_templates() / "numbers.yaml")
         return NumberWords(
             money_units={k: Decimal(str(v)) for k, v in data["money_units"].items()},
             magnitudes={k: Decimal(str(v)) for k, v in data["magnitudes"].items()},
