@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,10 +11,6 @@ from edureport.model import Report
 from .pdfpages import Page, convert_to_pdf, need_office, read_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-# compiled templates cached for this test run only (and for the processes it starts): no test reads the user's cache,
-# and every run starts by compiling, as a fresh machine does
-os.environ["EDUREPORT_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="edureport-test-cache-")
-atexit.register(shutil.rmtree, _CACHE, True)
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]
 #: the template folder of the examples written with schemes and indicators of their own (12 areas, city level)

@@ -189,7 +189,18 @@ _GROUP = 8
 
 
 def _run_group(group: Sequence[Job]) -> list[Outcome]:
-    return [run_job(job) for job in group]  # run_job never raises: every failure is an outcome
+    return [_sendable(job, run_job(job)) for job in group]  # run_job never raises: every failure is an outcome
+
+
+def _sendable(job: Job, outcome: Outcome) -> Outcome:
+    """The outcome, or — when it cannot be sent back to the parent process — an internal error naming the file and
+    why (checked here, so one such file does not cost its group a second run, nor the pool a false alarm)."""
+    import pickle
+    try:
+        pickle.dumps(outcome)
+    except Exception as e:
+        return internal_error(job, f"{type(e).__name__}: {e}", traceback.format_exc())
+    return outcome
 
 
 def _remove_partial_outputs(job: Job) -> None:
@@ -243,7 +254,7 @@ def _run_isolated(job: Job) -> Outcome:
 
 def _child(work: Callable[[Job], Outcome], job: Job, sender: Connection) -> None:
     try:
-        sender.send(work(job))
+        sender.send(_sendable(job, work(job)))
     finally:
         sender.close()
 

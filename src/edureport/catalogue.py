@@ -25,7 +25,6 @@ from jinja2 import nodes
 from markupsafe import Markup
 
 from . import formatting, resources
-from .cache import bytecode_cache, template_from_string
 from .errors import DataError, FieldValueError, Problem
 from .fields import label
 from .parsing import Locator, base_converter, hook, parse_text, structure, structure_decimal
@@ -234,7 +233,6 @@ def statement_environment() -> ReportSandbox:
     env.filters.update(formatting.template_filters())
     env.tests.update(formatting.template_tests())
     env.globals["Markup"] = Markup
-    env.bytecode_cache = bytecode_cache(env)  # each statement compiled once per source across processes (cache.py)
     return env
 
 
@@ -314,7 +312,7 @@ class _Statements(Mapping[str, jinja2.Template]):
                 template = self._compiled.get(name)
                 if template is None:
                     try:
-                        template = self._compiled[name] = template_from_string(_ENV, source)
+                        template = self._compiled[name] = _ENV.from_string(source)
                     except jinja2.TemplateSyntaxError as e:  # what only the compiler sees (assigning to loop, a
                         # block twice): reported as the loader reports a syntax error, when the statement is used
                         raise self._problem[name](f"表述模板第{e.lineno}行语法错误：{e.message}") from None

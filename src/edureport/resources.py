@@ -24,7 +24,8 @@ _SEGMENT = re.compile(r"[^\W][\w.\-]*")
 def package_folder() -> Path:
     """The folder of the installed ``edureport`` package, found through ``importlib.resources`` (the one way every
     packaged data file is found: templates, the layout profile, the fonts' stand-ins)."""
-    return Path(str(importlib.resources.files(__package__ or "edureport")))
+    # resolved: a package reached through a link finds the templates beside its real folder (an editable install)
+    return Path(str(importlib.resources.files(__package__ or "edureport"))).resolve()
 
 
 def packaged_text(name: str) -> str:

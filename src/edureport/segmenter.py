@@ -7,8 +7,10 @@ Hand-written loading, because no library does it: importing the ``rjieba`` packa
 from the built-in dictionary (about 0.1 s, as long as building our own), and edureport never uses it. A batch worker
 or a one-off command pays it on every start. So the compiled extension module inside the package is loaded by
 itself, with Python's own import machinery, and registered under its usual name, so that a later ``import rjieba``
-(by anyone) finds it there and does not initialise it twice. When the package is laid out otherwise (another
-release), the plain import is used.
+(by anyone) finds it there and does not initialise it twice (``rjieba.Jieba``, ``rjieba.cut`` and
+``import rjieba.rjieba`` work as usual; only the package attribute ``rjieba.rjieba`` is then not set, since Python
+sets it only for a submodule it loads itself). When the package is laid out otherwise (another release), the plain
+import is used.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ def _load_alone() -> ModuleType:
                 module = importlib.util.module_from_spec(found)
                 loader.exec_module(module)
                 sys.modules[_NAME] = module
+                package = sys.modules.get("rjieba")
+                if package is not None:  # imported meanwhile: the submodule is its attribute, as usual
+                    package.rjieba = module  # type: ignore[attr-defined]
                 return module
     import rjieba  # another layout: the package's own import (and its unused instance)
     return rjieba

@@ -20,7 +20,6 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting, resources
-from .cache import bytecode_cache
 from .errors import DataError, TemplateError
 from .model import Report
 from .resources import packaged_templates
@@ -42,8 +41,6 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
     env.filters.update(formatting.template_filters())
     env.tests.update(formatting.template_tests())
     env.tests["template"] = _template_exists(env)
-    # compiled templates kept between processes (cache.py): a one-off command does not compile them again
-    env.bytecode_cache = bytecode_cache(env)
     return env
 
 
