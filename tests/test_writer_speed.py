@@ -185,3 +185,19 @@ def test_a_table_of_empty_rows_is_written_with_one_column() -> None:
                               tree.Table(rows=((), ()), widths=None, header_rows=0, align=None)))
     [table] = docx.Document(io.BytesIO(write_docx(document, profile))).tables
     assert len(table.rows) == 2 and len(table.columns) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.one_of(st.characters(), st.sampled_from("&<>&amp;汉")), max_size=40)
+                .filter(lambda value: refusal(value) is None), min_size=1, max_size=6))
+def test_one_run_paragraphs_written_by_the_loop_are_what_lxml_writes(values: list[str]) -> None:
+    # _Writer.build writes body paragraphs and headings of one run itself (printable text, its own escaping of
+    # &, < and >); whatever the text, the part is what lxml writes for its own tree, and the text reads back
+    blocks: list[tree.Block] = []
+    for i, value in enumerate(values):
+        blocks.append(tree.Paragraph((tree.Run(value),)) if i % 2 else tree.Heading(1 + i % 4, "一、", value))
+    xml = document_xml(tree.Document(tuple(blocks)))
+    if all(values):  # lxml writes an empty text as <w:t/>
+        assert etree.tostring(etree.fromstring(xml), xml_declaration=True, encoding="UTF-8", standalone=True) == xml
+    texts = ["".join(p.itertext()) for p in etree.fromstring(xml).iter(qn("w:p"))]
+    assert texts == [v if i % 2 else "一、" + v for i, v in enumerate(values)]

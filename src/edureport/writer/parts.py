@@ -10,10 +10,26 @@ from __future__ import annotations
 
 import functools
 
+import attrs
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from lxml import etree
 
 from ..profile import Profile, Role
-from .oxml import el, field_runs, ppr, rpr, serialize, text, twips
+from .oxml import (
+    Fonts,
+    Indentation,
+    Language,
+    ParagraphProperties,
+    RunProperties,
+    Spacing,
+    Unit,
+    build,
+    el,
+    field_runs,
+    measure,
+    serialize,
+    text,
+)
 from .package import CT, RT, Part
 
 #: style id → (name, Chinese alias, profile role, outline level or None)
@@ -33,56 +49,60 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str, str, int | None]] = {
 
 
 
+#: the languages of the document's text, in w:docDefaults: Latin, East Asian and complex-script text
+_LANGUAGE = Language(latin="en-US", east_asia="zh-CN", bidi="ar-SA")
+
+
+def role_run_properties(p: Profile, role: Role, *, latin: str | None = None) -> RunProperties:
+    """The run properties of ``role`` as its style gives them: fonts, bold, colour (when not the text colour),
+    character spacing (the grid's unless the role has its own) and size. ``latin``: the Latin face, when not the
+    profile's (the page number's digits take the role's own face)."""
+    spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
+    return RunProperties(fonts=Fonts.chinese(p.fonts.latin if latin is None else latin, p.font(role)),
+                         bold=True if role.bold else None, color=p.color(role) if role.color != "text" else None,
+                         character_spacing=spacing, size=role.size)
+
+
 def _styles(p: Profile) -> etree._Element:
     root = el(None, "w:styles")
     defaults = el(root, "w:docDefaults")
     body = p.roles.body
-    rpr(el(defaults, "w:rPrDefault"), latin=p.fonts.latin, east_asia=p.font(body), size=body.size, lang=True)
-    ppr(el(defaults, "w:pPrDefault"), {
-        "widowControl": {"val": "0"},  # the standard fills the type area: no widow/orphan lines moved
-        "spacing": {"before": "0", "after": "0", "line": twips(p.grid.line_pitch), "lineRule": "exact"},
-        "jc": {"val": "both"},
-    })
-    first_line = twips(p.chars(p.indents.first_line))
-    extra: dict[str, dict[str, dict[str, str] | None]] = {
-        "Normal": {},
-        "BodyText": {"ind": {"firstLine": first_line}},
+    build(RunProperties(fonts=Fonts.chinese(p.fonts.latin, p.font(body)), size=body.size, language=_LANGUAGE),
+          el(defaults, "w:rPrDefault"))
+    build(ParagraphProperties(
+        widow_control=False,  # the standard fills the type area: no widow/orphan lines moved
+        spacing=Spacing.exact(p.grid.line_pitch), alignment=WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
+    ), el(defaults, "w:pPrDefault"))
+    indented = Indentation(first_line=p.chars(p.indents.first_line))
+    heading = ParagraphProperties(keep_next=True, indentation=indented)
+    off_grid = ParagraphProperties(snap_to_grid=False)
+    extra = {
+        "Normal": ParagraphProperties(),
+        "BodyText": ParagraphProperties(indentation=indented),
         # LibreOffice lays text larger than the grid's base size over two grid lines unless it is off the grid
-        "DocTitle": {"snapToGrid": {"val": "0"}, "jc": {"val": "center"}},
-        "Heading1": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "Heading2": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "Heading3": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "Heading4": {"keepNext": None, "ind": {"firstLine": first_line}},
-        "IssuerMark": {"snapToGrid": {"val": "0"}, "jc": {"val": "center"}},
-        "Colophon": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0", "line": twips(p.colophon.line_height),
-                                 "lineRule": "exact"}, "jc": {"val": "left"}},
-        "Footer": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0",
-                                                           "line": twips(p.roles.page_number.size),
-                                                           "lineRule": "exact"}},
-        "TableText": {"snapToGrid": {"val": "0"}, "spacing": {"before": "0", "after": "0",
-                                                              "line": twips(p.table.line_height),
-                                                              "lineRule": "exact"}, "jc": {"val": "left"}},
+        "DocTitle": attrs.evolve(off_grid, alignment=WD_PARAGRAPH_ALIGNMENT.CENTER),
+        "Heading1": heading, "Heading2": heading, "Heading3": heading, "Heading4": heading,
+        "IssuerMark": attrs.evolve(off_grid, alignment=WD_PARAGRAPH_ALIGNMENT.CENTER),
+        "Colophon": attrs.evolve(off_grid, spacing=Spacing.exact(p.colophon.line_height),
+                                 alignment=WD_PARAGRAPH_ALIGNMENT.LEFT),
+        "Footer": attrs.evolve(off_grid, spacing=Spacing.exact(p.roles.page_number.size)),
+        "TableText": attrs.evolve(off_grid, spacing=Spacing.exact(p.table.line_height),
+                                  alignment=WD_PARAGRAPH_ALIGNMENT.LEFT),
     }
     for style_id, (name, alias, role_name, outline) in PARAGRAPH_STYLES.items():
         role: Role = getattr(p.roles, role_name)
-        attrs = {"type": "paragraph", "styleId": style_id}
+        attrs_ = {"type": "paragraph", "styleId": style_id}
         if style_id == "Normal":
-            attrs["default"] = "1"
-        style = el(root, "w:style", attrs)
+            attrs_["default"] = "1"
+        style = el(root, "w:style", attrs_)
         el(style, "w:name", {"val": name})
         if alias:
             el(style, "w:aliases", {"val": alias})
         if style_id != "Normal":
             el(style, "w:basedOn", {"val": "Normal"})
         el(style, "w:qFormat")
-        props: dict[str, dict[str, str] | list[etree._Element] | None] = dict(extra[style_id])
-        if outline is not None:
-            props["outlineLvl"] = {"val": str(outline)}
-        ppr(style, props)
-        spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
-        colour = p.color(role) if role.color != "text" else None
-        rpr(style, latin=p.fonts.latin, east_asia=p.font(role), bold=role.bold, color=colour, spacing=spacing,
-            size=role.size)
+        build(attrs.evolve(extra[style_id], outline_level=outline), style)
+        build(role_run_properties(p, role), style)
     table = el(root, "w:style", {"type": "table", "styleId": "TableGrid"})
     el(table, "w:name", {"val": "Table Grid"})
     return root
@@ -90,7 +110,7 @@ def _styles(p: Profile) -> etree._Element:
 
 def _settings(p: Profile) -> etree._Element:
     root = el(None, "w:settings")
-    el(root, "w:defaultTabStop", {"val": twips(p.char_pitch())})
+    el(root, "w:defaultTabStop", {"val": measure(p.char_pitch(), Unit.TWIPS)})
     el(root, "w:evenAndOddHeaders")  # odd pages: number on the right; even pages: on the left (clause 7.5)
     el(root, "w:characterSpacingControl", {"val": "doNotCompress"})
     compat = el(root, "w:compat")
@@ -103,19 +123,20 @@ def _settings(p: Profile) -> etree._Element:
 def _footer(p: Profile, odd: bool) -> etree._Element:
     root = el(None, "w:ftr")
     role = p.roles.page_number
-    side = twips(p.chars(p.page_number.side_indent, role))
+    side = p.chars(p.page_number.side_indent, role)
     para = el(root, "w:p")
-    ppr(para, {"pStyle": {"val": "Footer"}, "ind": {"right": side} if odd else {"left": side},
-               "jc": {"val": "right" if odd else "left"}})
+    build(ParagraphProperties(
+        style="Footer", indentation=Indentation(right=side) if odd else Indentation(left=side),
+        alignment=WD_PARAGRAPH_ALIGNMENT.RIGHT if odd else WD_PARAGRAPH_ALIGNMENT.LEFT), para)
     font = p.font(role)
-    spacing = role.spacing if role.spacing is not None else p.grid.char_spacing
+    props = attrs.evolve(role_run_properties(p, role, latin=font), bold=None, color=None)
 
     def dash(value: str) -> None:
         r = el(para, "w:r")
-        rpr(r, latin=font, east_asia=font, size=role.size, spacing=spacing)
+        build(props, r)
         text(r, value)
     dash(f"{p.page_number.dash} ")
-    field_runs(para, "PAGE", "1", latin=font, east_asia=font, size=role.size, spacing=spacing)
+    field_runs(para, "PAGE", "1", props)
     dash(f" {p.page_number.dash}")
     return root
 
