@@ -117,10 +117,42 @@ def test_profile_from_a_file(tmp_path: Path) -> None:
     ({"roles": {"body": {"font": "wingdings"}}}, "没有名为“wingdings”的字体"),
     ({"page": {"margin_top": "37"}}, "不是长度"),
     ({"indents": {"first_line": "2mm"}}, "单位不对"),
+    # values the writer could not write (or would write as invalid XML), refused when the profile is read, naming
+    # their key, whatever the report contains
+    ({"roles": {"body": {"size": "-16pt"}}}, r"应大于 0.*roles\.body\.size"),
+    ({"roles": {"body": {"size": "0pt"}}}, r"应大于 0.*roles\.body\.size"),
+    ({"roles": {"title": {"size": "100000pt"}}}, r"字号最大为 1638pt.*roles\.title\.size"),
+    ({"colors": {"red": "#FF0000"}}, r"不是颜色.*colors\.red"),
+    ({"colors": {"text": "red"}}, r"不是颜色.*colors\.text"),
+    ({"colors": {"placeholder": "default"}}, r"不是 Word 的高亮颜色名.*yellow.*colors\.placeholder"),
+    ({"colors": {"placeholder": "gold"}}, r"不是 Word 的高亮颜色名.*colors\.placeholder"),
+    ({"fonts": {"fangsong": " "}}, r"字体名称不能为空.*fonts\.fangsong"),
+    ({"grid": {"char_spacing": "-20pt"}}, r"grid\.char_spacing.*roles\.body"),
+    ({"grid": {"line_pitch": "0pt"}}, r"应大于 0.*grid\.line_pitch"),
+    ({"page": {"margin_left": "-5mm"}}, r"不能为负数.*page\.margin_left"),
+    ({"table": {"border": "0pt"}}, r"线宽应在 0.25pt 到 12pt 之间.*table\.border"),
+    ({"colophon": {"outer_rule": "1000pt"}}, r"线宽应在.*colophon\.outer_rule"),
+    ({"table": {"line_height": "-10pt"}}, r"应大于 0.*table\.line_height"),
+    ({"signature": {"plain_date_right": "-2char"}}, r"不能为负数.*signature\.plain_date_right"),
+    ({"page_number": {"gap_below_type_area": "-7mm"}}, r"不能为负数.*page_number\.gap_below_type_area"),
 ])
 def test_bad_profiles_are_refused_with_a_reason(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(LayoutError, match=message):
         load_profile(overrides=overrides)
+
+
+def test_a_bad_profile_value_is_exit_2_naming_its_key_for_any_report(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Checked when the profile is read, not when the writer meets the value: a report without a table or a 版记
+    is refused for a bad table border as one with them is."""
+    from edureport.cli import main
+    profile = tmp_path / "p.yaml"
+    profile.write_text("colors:\n  text: red\n", "utf-8")
+    source = tmp_path / "plain.yaml"
+    source.write_text("title: 关于某事的报告\nyear: 2024\nopening: [正文。]\n", "utf-8")
+    assert main(["render", str(source), "-o", str(tmp_path / "a.docx"), "--profile", str(profile)]) == 2
+    err = capsys.readouterr().err
+    assert "colors.text" in err and "不是颜色" in err and not (tmp_path / "a.docx").exists()
 
 
 def test_every_profile_value_cites_its_clause() -> None:

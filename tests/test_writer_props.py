@@ -180,10 +180,17 @@ def test_a_border_width_is_kept_in_the_schema_s_range() -> None:
     lambda: Fonts(hint="latin"),
     lambda: Border("middle", Pt(1), "000000"),
     lambda: TabStop("right", Mm(10)),  # type: ignore[arg-type]
+    lambda: TabStop(2, Mm(10)),  # type: ignore[arg-type]  # an int equal to a member's number
+    lambda: ParagraphProperties(alignment=1),  # type: ignore[arg-type]
+    lambda: ParagraphProperties(alignment=WD_LINE_SPACING.EXACTLY),  # type: ignore[arg-type]  # another enumeration
+    lambda: RunProperties(highlight=7),  # type: ignore[arg-type]
 ])
 def test_a_wrong_value_is_refused_when_the_value_is_made(make: Callable[[], object]) -> None:
-    with pytest.raises(LayoutError, match=r"格式属性|行距|缩进"):
+    """A wrong property value is edureport's own mistake (the profile's values are checked when it is read): a
+    ValueError, which the command line reports as an internal error, not a LayoutError blaming the user's profile."""
+    with pytest.raises(ValueError, match=r"格式属性|行距|缩进") as raised:
         make()
+    assert not isinstance(raised.value, LayoutError)
 
 
 def test_an_unknown_property_is_refused_by_name() -> None:

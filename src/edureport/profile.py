@@ -43,51 +43,132 @@ def parse_length(text: Any) -> Length | Chars:
     return Length(round(_UNITS[unit](number)))  # EMU, python-docx's base unit
 
 
+# --- what a value may be: checked when the profile is read, so a bad value is refused with its key whatever the
+# report contains (the writer's typed properties check again, as a guard against mistakes in edureport itself)
+
+class _FieldError(ValueError):
+    """A value a profile field may not take; ``field`` completes the path cattrs reports (it stops at the class,
+    since attrs checks the fields inside ``__init__``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and value <= 0:
+        raise _FieldError(attribute.name, f"应大于 0，实际是 {_shown(value)}")
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    amount = value.count if isinstance(value, Chars) else value
+    if amount is not None and amount < 0:
+        raise _FieldError(attribute.name, f"不能为负数，实际是 {_shown(value)}")
+
+
+#: the largest font size Word and WPS accept (1638 pt; ST_HpsMeasure counts half points)
+MAX_FONT_SIZE = Pt(1638)
+
+
+def _font_size(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
+    _positive(instance, attribute, value)
+    if value > MAX_FONT_SIZE:
+        raise _FieldError(attribute.name, f"字号最大为 {Length(MAX_FONT_SIZE).pt:g}pt（Word 和 WPS 的上限），实际是 {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Chars):
+        return f"{value.count:g}char"
+    if isinstance(value, int) and not isinstance(value, bool) and isinstance(value, Length):
+        return f"{Length(value).pt:g}pt"
+    return str(value)
+
+
+#: the widths Word draws a rule or a border in: ST_EighthPointMeasure's range for line borders, 2–96 eighths of a
+#: point (ECMA-376 Part 1 §17.3.4); the writer would otherwise clamp a wider or thinner one without a word
+RULE_WIDTHS = (Pt(0.25), Pt(12))
+
+
+def _rule_width(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
+    low, high = RULE_WIDTHS
+    if not low <= value <= high:
+        raise _FieldError(attribute.name, f"线宽应在 {Length(low).pt:g}pt 到 {Length(high).pt:g}pt 之间（Word 能画的范围），"
+                          f"实际是 {_shown(value)}")
+
+
+_HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}")  # ST_HexColorRGB: the colours of text and rules
+
+
+def _hex_color(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not _HEX_COLOR.fullmatch(value):
+        raise _FieldError(attribute.name, f"“{value}”不是颜色；请写成六位十六进制数，如 FF0000（红）、000000（黑），不加 #")
+
+
+def _highlight_name(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if value not in HIGHLIGHTS:
+        raise _FieldError(attribute.name, f"“{value}”不是 Word 的高亮颜色名；可用：{'、'.join(HIGHLIGHTS)}")
+
+
+def _font_name(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value.strip():
+        raise _FieldError(attribute.name, "字体名称不能为空")
+
+
+def _highlights() -> tuple[str, ...]:
+    """Word's highlight colour names (ST_HighlightColor, as python-docx's WD_COLOR_INDEX writes them), without
+    "default" and "none": a placeholder must stand out."""
+    from docx.enum.text import WD_COLOR_INDEX
+    return tuple(str(m.xml_value) for m in WD_COLOR_INDEX if m.xml_value not in (None, "default"))
+
+
+HIGHLIGHTS = _highlights()
+
+
 @attrs.frozen
 class Role:
     """How one kind of text looks."""
 
     font: str  # a key of Fonts
-    size: Length
+    size: Length = attrs.field(validator=_font_size)
     bold: bool = False
     color: str = "text"  # a key of Colors
-    spacing: Length | None = None  # character spacing; None = the grid's char_spacing
+    spacing: Length | None = None  # character spacing; None = the grid's char_spacing (their sum is checked)
 
 
 @attrs.frozen
 class PageSetup:
-    width: Length
-    height: Length
-    margin_top: Length
-    margin_bottom: Length
-    margin_left: Length
-    margin_right: Length
+    width: Length = attrs.field(validator=_positive)
+    height: Length = attrs.field(validator=_positive)
+    margin_top: Length = attrs.field(validator=_not_negative)
+    margin_bottom: Length = attrs.field(validator=_not_negative)
+    margin_left: Length = attrs.field(validator=_not_negative)
+    margin_right: Length = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class Grid:
-    lines_per_page: int
-    chars_per_line: int
-    line_pitch: Length
-    char_spacing: Length
-    autospace: Length
+    lines_per_page: int = attrs.field(validator=_positive)
+    chars_per_line: int = attrs.field(validator=_positive)
+    line_pitch: Length = attrs.field(validator=_positive)
+    char_spacing: Length  # may be negative (condensed), as long as every role's character pitch stays positive
+    autospace: Length = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class Fonts:
-    latin: str
-    fangsong: str
-    kaiti: str
-    heiti: str
-    xiaobiaosong: str
-    songti: str
+    latin: str = attrs.field(validator=_font_name)
+    fangsong: str = attrs.field(validator=_font_name)
+    kaiti: str = attrs.field(validator=_font_name)
+    heiti: str = attrs.field(validator=_font_name)
+    xiaobiaosong: str = attrs.field(validator=_font_name)
+    songti: str = attrs.field(validator=_font_name)
 
 
 @attrs.frozen
 class Colors:
-    text: str
-    red: str
-    placeholder: str
+    text: str = attrs.field(validator=_hex_color)
+    red: str = attrs.field(validator=_hex_color)
+    placeholder: str = attrs.field(validator=_highlight_name)  # a Word highlight colour name
 
 
 @attrs.frozen
@@ -117,58 +198,58 @@ class Headings:
 
 @attrs.frozen
 class Indents:
-    first_line: Chars
+    first_line: Chars = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class HeaderBlock:
-    mark_top: Length
-    lines_after_mark: int
-    doc_number_side: Chars
-    rule_gap: Length
-    rule_width: Length
-    lines_before_title: int
+    mark_top: Length = attrs.field(validator=_not_negative)
+    lines_after_mark: int = attrs.field(validator=_not_negative)
+    doc_number_side: Chars = attrs.field(validator=_not_negative)
+    rule_gap: Length = attrs.field(validator=_not_negative)
+    rule_width: Length = attrs.field(validator=_rule_width)
+    lines_before_title: int = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class BodyLayout:
-    lines_before_addressee: int
-    lines_before_attachment_notes: int
-    title_lines_after_label: int
-    lines_after_attachment_title: int
+    lines_before_addressee: int = attrs.field(validator=_not_negative)
+    lines_before_attachment_notes: int = attrs.field(validator=_not_negative)
+    title_lines_after_label: int = attrs.field(validator=_not_negative)
+    lines_after_attachment_title: int = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class SignatureLayout:
-    seal_lines_before: int
-    seal_date_right: Chars
-    plain_lines_before: int
-    plain_issuer_right: Chars
-    plain_date_shift: Chars
-    plain_date_right: Chars
+    seal_lines_before: int = attrs.field(validator=_not_negative)
+    seal_date_right: Chars = attrs.field(validator=_not_negative)
+    plain_lines_before: int = attrs.field(validator=_not_negative)
+    plain_issuer_right: Chars = attrs.field(validator=_not_negative)
+    plain_date_shift: Chars = attrs.field(validator=_not_negative)
+    plain_date_right: Chars = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class PageNumberLayout:
-    gap_below_type_area: Length
-    side_indent: Chars
+    gap_below_type_area: Length = attrs.field(validator=_not_negative)
+    side_indent: Chars = attrs.field(validator=_not_negative)
     dash: str
 
 
 @attrs.frozen
 class ColophonLayout:
-    outer_rule: Length
-    inner_rule: Length
-    side_indent: Chars
-    line_height: Length
-    bottom_slack: Length
+    outer_rule: Length = attrs.field(validator=_rule_width)
+    inner_rule: Length = attrs.field(validator=_rule_width)
+    side_indent: Chars = attrs.field(validator=_not_negative)
+    line_height: Length = attrs.field(validator=_positive)
+    bottom_slack: Length = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen
 class TableLayout:
-    line_height: Length
-    cell_margin: Length
-    border: Length
+    line_height: Length = attrs.field(validator=_positive)
+    cell_margin: Length = attrs.field(validator=_not_negative)
+    border: Length = attrs.field(validator=_rule_width)
 
 
 @attrs.frozen
@@ -252,11 +333,25 @@ def _converter() -> cattrs.Converter:
     return conv
 
 
+_FIELD = "\x1f"  # between a field's name and its message, until the path the field belongs to is known
+
+
 def _describe(exc: BaseException, type_: Any) -> str:
     # our hooks raise ValueError with a Chinese explanation; keep it rather than cattrs' generic wording
+    if isinstance(exc, _FieldError):
+        return f"{exc.field}{_FIELD}{exc.args[0]}"
     if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], str):
         return exc.args[0]
     return format_exception(exc, type_)
+
+
+def _placed(message: str) -> str:
+    """cattrs' "message @ path", with the field a validator named added to the path."""
+    described, at, path = message.rpartition(" @ ")
+    if _FIELD not in described:
+        return message
+    field, text = described.split(_FIELD, 1)
+    return f"{text}{at}{path}.{field}"
 
 
 def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
@@ -301,7 +396,7 @@ def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | 
     try:
         profile = _converter().structure(_unwrap(raw), Profile)
     except Exception as exc:
-        messages = "；".join(cattrs.transform_error(exc, path="版式配置", format_exception=_describe))
+        messages = "；".join(map(_placed, cattrs.transform_error(exc, path="版式配置", format_exception=_describe)))
         raise LayoutError(messages) from None
     _check(profile)
     return profile
@@ -319,6 +414,10 @@ def _check(profile: Profile) -> None:
             f"{Length(profile.type_width).pt:.2f}pt，每行排不下 {g.chars_per_line} 字")
     for name in attrs.fields_dict(Roles):
         role = getattr(profile.roles, name)
+        if profile.char_pitch(role) <= 0:
+            where = f"roles.{name}.spacing" if role.spacing is not None else "grid.char_spacing"
+            raise LayoutError(f"{where}：字间距 {_shown(role.spacing if role.spacing is not None else g.char_spacing)} "
+                              f"使 roles.{name} 的字宽（字号 {_shown(role.size)} 加字间距）不大于 0")
         if not hasattr(profile.fonts, role.font):
             raise LayoutError(f"roles.{name}.font：没有名为“{role.font}”的字体；可用：{'、'.join(attrs.fields_dict(Fonts))}")
         if not hasattr(profile.colors, role.color):

@@ -15,7 +15,6 @@ from docx.enum.text import WD_COLOR_INDEX, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNME
 from docx.shared import Length, Pt
 
 from .. import tree
-from ..errors import LayoutError
 from ..profile import Profile, Role
 from .layout import footer_distance, mark_size, text_width
 from .oxml import (
@@ -65,11 +64,9 @@ def _indented(*, left: Length | None = None, right: Length | None = None, keep_n
 
 
 def _highlight(name: str) -> WD_COLOR_INDEX:
-    """The profile's highlight colour name (a Word highlight colour) as python-docx's enumeration."""
-    try:
-        return WD_COLOR_INDEX.from_xml(name)
-    except ValueError:
-        raise LayoutError(f"版式配置的高亮颜色“{name}”不是 Word 的高亮颜色名（如 yellow）") from None
+    """The profile's highlight colour name (a Word highlight colour, checked when the profile was read) as
+    python-docx's enumeration."""
+    return WD_COLOR_INDEX.from_xml(name)
 
 
 class _Paragraph:

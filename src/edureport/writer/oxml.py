@@ -24,8 +24,6 @@ from docx.oxml.ns import nsmap as _docx_nsmap
 from docx.shared import Length
 from lxml import etree
 
-from ..errors import LayoutError
-
 W_NS = _docx_nsmap["w"]
 R_NS = _docx_nsmap["r"]
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -113,8 +111,10 @@ BORDER_EIGHTHS = range(2, 97)
 _HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}|auto")  # ST_HexColor
 
 
-def _refuse(what: str, value: object, expected: str) -> LayoutError:
-    return LayoutError(f"格式属性 {what} 不能取 {value!r}：应为{expected}")
+def _refuse(what: str, value: object, expected: str) -> ValueError:
+    """A property value edureport itself got wrong (the profile's values are checked when it is read, naming their
+    keys): an internal error, never a message telling the user to fix their profile."""
+    return ValueError(f"格式属性 {what} 不能取 {value!r}：应为{expected}")
 
 
 def _length(*, signed: bool) -> Callable[[object, attrs.Attribute[Any], object], None]:
@@ -142,7 +142,9 @@ def _member(enumeration: type[BaseXmlEnum], *refused: BaseXmlEnum) -> Callable[[
     allowed = [m for m in enumeration if m.xml_value not in (None, "UNMAPPED") and m not in refused]
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None and value not in allowed:
+        # by identity: python-docx's members compare equal to plain ints and to other enumerations' members of the
+        # same number, which would also make two different values share one cached XML text
+        if value is not None and not any(value is m for m in allowed):
             raise _refuse(attribute.name, value, "、".join(f"{enumeration.__name__}.{m.name}" for m in allowed))
     return check
 
@@ -254,7 +256,7 @@ class Spacing:
 
     def __attrs_post_init__(self) -> None:
         if (self.line is None) != (self.line_rule is None):
-            raise LayoutError(f"行距 line 与 line_rule 须同时给出：line={self.line!r}，line_rule={self.line_rule!r}")
+            raise ValueError(f"行距 line 与 line_rule 须同时给出：line={self.line!r}，line_rule={self.line_rule!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -272,7 +274,7 @@ class Indentation:
 
     def __attrs_post_init__(self) -> None:
         if self.first_line is not None and self.hanging is not None:
-            raise LayoutError("缩进不能同时有首行缩进（first_line）和悬挂缩进（hanging）")
+            raise ValueError("缩进不能同时有首行缩进（first_line）和悬挂缩进（hanging）")
 
 
 @attrs.frozen(kw_only=True)
