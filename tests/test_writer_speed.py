@@ -201,3 +201,20 @@ def test_one_run_paragraphs_written_by_the_loop_are_what_lxml_writes(values: lis
         assert etree.tostring(etree.fromstring(xml), xml_declaration=True, encoding="UTF-8", standalone=True) == xml
     texts = ["".join(p.itertext()) for p in etree.fromstring(xml).iter(qn("w:p"))]
     assert texts == [v if i % 2 else "一、" + v for i, v in enumerate(values)]
+
+
+def test_every_code_point_in_a_one_run_paragraph_is_written_as_text_xml_writes_it() -> None:
+    """The loop's own escaping (``_Writer.build``) against ``text_xml`` (held to lxml over every code point above):
+    every code point, in paragraphs of 4,096, is written the same way or refused with the same error."""
+    chunks = ["".join(map(chr, range(start, min(start + 4096, 0x110000)))) for start in range(0, 0x110000, 4096)]
+    # the printable characters of each chunk take the loop's path; a chunk as it is, with controls and unassigned
+    # code points, takes the checked one
+    for start, value in enumerate([*("".join(c for c in chunk if c.isprintable()) for chunk in chunks), *chunks]):
+        expected = refusal(value)
+        try:
+            xml = document_xml(tree.Document((tree.Paragraph((tree.Run(value),)),)))
+        except (ValueError, UnicodeEncodeError) as error:
+            assert (type(error), str(error)) == expected, hex(start)
+            continue
+        assert expected is None, hex(start)
+        assert text_xml(value).encode() in xml, hex(start)

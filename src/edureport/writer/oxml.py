@@ -503,14 +503,15 @@ def serialize(root: etree._Element) -> bytes:
 
 # --- the document body written as text --------------------------------------------------------------------------
 #
-# The body of word/document.xml is written as str fragments joined once, not as an lxml tree serialized at the end.
+# The body of word/document.xml is written as text pieces joined once, not as an lxml tree serialized at the end.
 # This is hand-written because no library writes XML text fast enough here: creating the lxml elements one at a time
 # (w:p, w:pPr copy, w:r, w:rPr copy, w:t, xml:space) was most of the render time. Measured on the benchmark corpus
 # (benchmarks/harness.corpus_report, medians of interleaved runs against the lxml-built writer): building and
 # serializing word/document.xml took 8.5 ms at 1,000 paragraphs (106 ms at 10,000), against 2.1 ms to deflate it;
 # written as text it takes 1.9 ms (21.6 ms), and write_docx went from 11.2 ms to 4.6 ms (129 ms to 54 ms), the same
 # bytes. Only two things are written by hand, and both are checked against lxml over every Unicode code point
-# (tests/test_writer_speed.py):
+# (tests/test_writer_speed.py; the escaping is also inlined in ``_Writer.build`` for one-run paragraphs, which the
+# tests hold to ``text_xml`` over every code point too):
 #
 # - the escaping of text content, which is libxml2's: &, < and > as entities, carriage return as &#13; (an XML
 #   parser would read a raw one as a line feed), everything else as UTF-8;
