@@ -8,6 +8,7 @@ out with ``..``, and a file found for it must lie inside its folder (a symlink p
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import os
 import re
@@ -21,6 +22,7 @@ TemplateDirs = Sequence[str | os.PathLike[str]]
 _SEGMENT = re.compile(r"[^\W][\w.\-]*")
 
 
+@functools.cache  # where the package lies does not change while it runs
 def package_folder() -> Path:
     """The folder of the installed ``edureport`` package, found through ``importlib.resources`` (the one way every
     packaged data file is found: templates, the layout profile, the fonts' stand-ins)."""
