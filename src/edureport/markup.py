@@ -8,7 +8,7 @@ Sections become :class:`~edureport.tree.Heading` blocks numbered by :class:`~edu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 
 from lxml import etree
 
@@ -23,6 +23,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_commen
 # one), so only whitespace with a line break in it is template layout. A user's own spaces are kept.
 _LEADING_LAYOUT = re.compile(r"^[ \t]*\n\s*")
 _TRAILING_LAYOUT = re.compile(r"\s*\n[ \t]*$")
+_SECTION_CHILDREN = frozenset({"heading", "p", "section", "table", "table-title"})
 
 
 def _trim(text: str, start: bool = True, end: bool = True) -> str:
@@ -76,11 +77,14 @@ class _Builder:
         found = el.find(tag)
         return None if found is None else self.text(found)
 
-    def children(self, el: etree._Element, allowed: set[str]) -> Iterator[etree._Element]:
+    def children(self, el: etree._Element, allowed: Set[str]) -> Iterator[etree._Element]:
         for child in el:
             if child.tag not in allowed:
-                raise self.fail(child, f"<{el.tag}> 中不能出现 <{child.tag}>；允许：{'、'.join(sorted(allowed))}")
+                raise self.refuse(el, child, allowed)
             yield child
+
+    def refuse(self, el: etree._Element, child: etree._Element, allowed: Set[str]) -> TemplateError:
+        return self.fail(child, f"<{el.tag}> 中不能出现 <{child.tag}>；允许：{'、'.join(sorted(allowed))}")
 
     # --- elements --------------------------------------------------------------------------------------------
 
@@ -126,17 +130,31 @@ class _Builder:
         self.blocks.append(tree.Paragraph(self.runs(el)))
 
     def section(self, el: etree._Element, level: int, counter: Counter, parents: tuple[str, ...]) -> None:
-        heading_el = el.find("heading")
+        # one pass over the children (a section holds most of a report); what is wrong is reported in the order it
+        # is checked: the heading, the level, then the first child a section may not hold
+        heading_el: etree._Element | None = None
+        refused: etree._Element | None = None
+        rest = []
+        for child in el:
+            tag = child.tag
+            if tag == "heading":
+                if heading_el is None:
+                    heading_el = child
+            elif tag in _SECTION_CHILDREN:
+                rest.append(child)
+            elif refused is None:
+                refused = child
         if heading_el is None:
             raise self.fail(el, "<section> 必须有 <heading>")
         title = self.text(heading_el)
         if level > MAX_HEADING_LEVEL:
             chain = " › ".join((*parents, title))
             raise LayoutError(f"标题“{chain}”是第{level}级；公文标题最多四级（一、（一）1.（1）），请减少嵌套")
+        if refused is not None:
+            raise self.refuse(el, refused, _SECTION_CHILDREN)
         number = counter.enter(level, restart_children=el.get("numbering", "restart") != "continue")
         label = heading_label(level, number, level3_period=self.level3_period)
         run_in = el.get("run-in") == "true"
-        rest = [c for c in self.children(el, {"heading", "p", "section", "table", "table-title"}) if c.tag != "heading"]
         if run_in and rest and rest[0].tag == "p":
             body = self.runs(rest.pop(0))
             if not title.endswith(("。", "？", "！", "?", "!")):
@@ -146,10 +164,11 @@ class _Builder:
             self.blocks.append(tree.Heading(level, label, title))
         blocks = self.blocks
         for child in rest:
-            if child.tag == "p" and not len(child):  # a paragraph of plain text, most of a report: self.paragraph inlined
+            tag = child.tag
+            if tag == "p" and not len(child):  # a paragraph of plain text, most of a report: self.paragraph inlined
                 text = _trim(child.text or "")
                 blocks.append(tree.Paragraph((tree.Run(text),) if text else ()))
-            elif child.tag == "section":
+            elif tag == "section":
                 self.section(child, level + 1, counter, (*parents, title))
             else:
                 self.content(child)

@@ -7,6 +7,8 @@ straight-through "continue" numbering that some reports use.
 
 from __future__ import annotations
 
+import functools
+
 _DIGITS = "〇一二三四五六七八九"
 _SMALL_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
 _BIG_UNITS = ((10**8, "亿"), (10**4, "万"))
@@ -60,6 +62,7 @@ def numeral_value(text: str) -> int:
     return next((n for n in range(1, 100) if chinese_numeral(n) == text), 0)
 
 
+@functools.lru_cache(maxsize=1024)  # a report numbers the same few headings over and over
 def heading_label(level: int, number: int, *, level3_period: str = ".") -> str:
     """The literal label of a heading: level 1..4, number ≥ 1."""
     if level == 1:

@@ -87,10 +87,19 @@ class Stater:
         """A list of paragraphs as report markup, ``<p>…</p>`` each: one call from a template for all of a section's
         paragraphs (a template loop costs a sandboxed call, a test and an escape per paragraph)."""
         # every piece is either this literal markup or text escaped (html.escape: &, < and >, all element text needs;
-        # it gives a str, where markupsafe would make a Markup object per paragraph), so the joined str is safe
-        # str(p): a str subclass given in code (a Markup) is text too, escaped once
-        return Markup("".join(f"<p>{html.escape(str(p), quote=False) if isinstance(p, str) else self.paragraph(p)}</p>"
-                              for p in paragraphs))
+        # it gives a str, where markupsafe would make a Markup object per paragraph), so the joined str is safe.
+        # Most text has none of the three: it is looked for first, which costs less than escaping (html.escape is
+        # three replacements). str(p): a str subclass given in code (a Markup) is text too, escaped once.
+        texts = []
+        for p in paragraphs:
+            if isinstance(p, str):
+                text = str(p)
+                if "&" in text or "<" in text or ">" in text:
+                    text = html.escape(text, quote=False)
+                texts.append(text)
+            else:
+                texts.append(self.paragraph(p))
+        return Markup(f"<p>{'</p><p>'.join(texts)}</p>" if texts else "")
 
     def paragraph(self, paragraph: Paragraph) -> Markup:
         """A paragraph's text: its parts stated from the data."""
