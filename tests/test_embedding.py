@@ -110,3 +110,21 @@ def test_the_time_limit_names_the_line() -> None:
             edureport.render_docx(edureport.Report(title="x"), template_dirs=[folder],
                                   limits=edureport.Limits(seconds=0.5))
     assert "超时" in str(info.value) and info.value.line == 3
+
+
+def test_the_time_limit_is_checked_while_a_recursive_loop_iterates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``loop(items)`` iterates the next level through the same guard as any {% for %} (every 256 items): a level
+    whose body calls nothing is still stopped at the deadline (it used to be checked only at the call)."""
+    from edureport import sandbox
+    checks = []
+    real = sandbox.check_deadline
+    monkeypatch.setattr(sandbox, "check_deadline", lambda: checks.append(1) or real())
+    env = sandbox.ReportSandbox(autoescape=True)
+    template = env.from_string('{% for c in ["x" * 25600] recursive %}{% if c|length > 1 %}{{ loop(c) }}{% endif %}'
+                               "{% endfor %}")
+    token = sandbox.start_deadline(60)
+    try:
+        assert template.render() == ""
+    finally:
+        sandbox.reset_deadline(token)
+    assert len(checks) >= 25600 // 256

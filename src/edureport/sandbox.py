@@ -19,7 +19,7 @@ import attrs
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import markup_join
+from jinja2.runtime import LoopContext, markup_join
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 from jinja2.visitor import NodeTransformer
@@ -194,6 +194,10 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's signature
         check_deadline()
+        if isinstance(__obj, LoopContext) and args:
+            # ``loop(items)`` in a recursive loop: the next level is iterated like any {% for %} (_Guarded wraps
+            # only the loop's first iterable, the one written in the {% for %} tag)
+            args = (_timed_iter(args[0]), *args[1:])
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
             _check_str_call(owner, getattr(__obj, "__name__", ""), args)
