@@ -120,11 +120,13 @@ def test_the_time_limit_is_checked_while_a_recursive_loop_iterates(monkeypatch: 
     real = sandbox.check_deadline
     monkeypatch.setattr(sandbox, "check_deadline", lambda: checks.append(1) or real())
     env = sandbox.ReportSandbox(autoescape=True)
-    template = env.from_string('{% for c in ["x" * 25600] recursive %}{% if c|length > 1 %}{{ loop(c) }}{% endif %}'
-                               "{% endfor %}")
-    token = sandbox.start_deadline(60)
-    try:
-        assert template.render() == ""
-    finally:
-        sandbox.reset_deadline(token)
-    assert len(checks) >= 25600 // 256
+    for call in ("loop(c)", "loop(iterable=c)", "loop(*[c])"):
+        checks.clear()
+        template = env.from_string('{% for c in ["x" * 25600] recursive %}{% if c|length > 1 %}{{ ' + call +
+                                   " }}{% endif %}{% endfor %}")
+        token = sandbox.start_deadline(60)
+        try:
+            assert template.render() == ""
+        finally:
+            sandbox.reset_deadline(token)
+        assert len(checks) >= 25600 // 256, call

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from docx.shared import Mm
 
 import edureport
 from edureport import tree
@@ -119,15 +120,31 @@ def test_profile_from_a_file(tmp_path: Path) -> None:
     ({"indents": {"first_line": "2mm"}}, "单位不对"),
     # values the writer could not write (or would write as invalid XML), refused when the profile is read, naming
     # their key, whatever the report contains
-    ({"roles": {"body": {"size": "-16pt"}}}, r"应大于 0.*roles\.body\.size"),
-    ({"roles": {"body": {"size": "0pt"}}}, r"应大于 0.*roles\.body\.size"),
-    ({"roles": {"title": {"size": "100000pt"}}}, r"字号最大为 1638pt.*roles\.title\.size"),
+    ({"roles": {"body": {"size": "-16pt"}}}, r"字号应在 1pt 到 1638pt 之间.*roles\.body\.size"),
+    ({"roles": {"body": {"size": "0.5pt"}}}, r"字号应在 1pt 到 1638pt 之间.*roles\.body\.size"),
+    ({"roles": {"title": {"size": "100000pt"}}}, r"字号应在 1pt 到 1638pt 之间.*roles\.title\.size"),
+    # an empty value, a number for text, text for a flag or a count: refused, never the text "None" or a cut number
+    ({"fonts": {"fangsong": None}}, r"应为文字.*空值.*fonts\.fangsong"),
+    ({"page_number": {"dash": None}}, r"应为文字.*page_number\.dash"),
+    ({"fonts": {"heiti": 123}}, r"应为文字.*fonts\.heiti"),
+    ({"roles": {"heading3": {"bold": "no"}}}, r"应为 true 或 false.*roles\.heading3\.bold"),
+    ({"grid": {"lines_per_page": 21.9}}, r"应为整数.*grid\.lines_per_page"),
+    ({"fonts": {"fangsong": "仿\x01宋"}}, r"控制字符.*fonts\.fangsong"),
+    ({"headings": {"level3_period": "\n"}}, r"控制字符.*headings\.level3_period"),
+    # values that together leave no page, run forever or fall off the page
+    ({"page": {"margin_top": "150mm", "margin_bottom": "150mm"}}, r"页边距大于页面.*版式配置\.page"),
+    ({"body": {"lines_before_addressee": 100_000_000}}, r"行数不能超过每页行数 22.*body\.lines_before_addressee"),
+    ({"indents": {"first_line": "40char"}}, r"不能超过一行的字数 28.*indents\.first_line"),
+    ({"page": {"width": "1000000mm"}}, r"页面最大为 558.8mm.*page\.width"),
+    ({"grid": {"line_pitch": "0.01pt"}}, r"行距至少为 1pt.*grid\.line_pitch"),
+    ({"page_number": {"gap_below_type_area": "40mm"}}, r"超出了下页边距.*page_number\.gap_below_type_area"),
+    ({"roles": {"heading1": {"boldd": True}}}, r"没有“roles\.heading1\.boldd”.*font、size、bold、color、spacing"),
     ({"colors": {"red": "#FF0000"}}, r"不是颜色.*colors\.red"),
     ({"colors": {"text": "red"}}, r"不是颜色.*colors\.text"),
     ({"colors": {"placeholder": "default"}}, r"不是 Word 的高亮颜色名.*yellow.*colors\.placeholder"),
     ({"colors": {"placeholder": "gold"}}, r"不是 Word 的高亮颜色名.*colors\.placeholder"),
     ({"fonts": {"fangsong": " "}}, r"字体名称不能为空.*fonts\.fangsong"),
-    ({"grid": {"char_spacing": "-20pt"}}, r"grid\.char_spacing.*roles\.body"),
+    ({"grid": {"char_spacing": "-20pt"}}, r"body、heading1.*不大于 0 @ 版式配置\.grid\.char_spacing"),
     ({"grid": {"line_pitch": "0pt"}}, r"应大于 0.*grid\.line_pitch"),
     ({"page": {"margin_left": "-5mm"}}, r"不能为负数.*page\.margin_left"),
     ({"table": {"border": "0pt"}}, r"线宽应在 0.25pt 到 12pt 之间.*table\.border"),
@@ -139,6 +156,39 @@ def test_profile_from_a_file(tmp_path: Path) -> None:
 def test_bad_profiles_are_refused_with_a_reason(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(LayoutError, match=message):
         load_profile(overrides=overrides)
+
+
+def test_several_bad_values_are_all_listed() -> None:
+    with pytest.raises(LayoutError) as raised:
+        load_profile(overrides={"page": {"margin_top": "150mm", "margin_bottom": "150mm"},
+                                "body": {"lines_before_addressee": 1000}, "roles": {"title": {"font": "nope"}}})
+    message = str(raised.value)
+    assert "版式配置.page" in message and "body.lines_before_addressee" in message and "roles.title.font" in message
+
+
+def test_a_role_takes_any_of_its_fields() -> None:
+    profile = load_profile(overrides={"roles": {"heading1": {"bold": True}, "title": {"color": "red"}}})
+    assert profile.roles.heading1.bold and profile.roles.title.color == "red"
+
+
+def test_a_profile_built_in_code_is_checked_as_a_file_is() -> None:
+    import attrs as _attrs
+    base = load_profile()
+    with pytest.raises(LayoutError, match=r"页边距大于页面"):
+        edureport.Renderer(profile=_attrs.evolve(base, page=_attrs.evolve(base.page, margin_top=Mm(150),
+                                                                            margin_bottom=Mm(150))))
+    with pytest.raises(LayoutError, match=r"没有名为“nope”的字体.*roles\.body\.font"):
+        edureport.Renderer(profile=_attrs.evolve(base, roles=_attrs.evolve(
+            base.roles, body=_attrs.evolve(base.roles.body, font="nope"))))
+    with pytest.raises(ValueError, match="应为长度或整数"):
+        _attrs.evolve(base.roles.body, size=16.5)
+
+
+def test_an_issuer_mark_that_cannot_fit_is_a_layout_error_naming_the_setting(tmp_path: Path) -> None:
+    profile = load_profile(overrides={"roles": {"issuer_mark": {"spacing": "100pt"}}})
+    report = edureport.load_report(Path(__file__).parents[1] / "examples" / "showcase-full-format.yaml")
+    with pytest.raises(LayoutError, match=r"发文机关标志.*放不下.*roles\.issuer_mark\.spacing"):
+        edureport.render(report, profile=profile, draft=True)
 
 
 def test_a_bad_profile_value_is_exit_2_naming_its_key_for_any_report(tmp_path: Path,
@@ -172,3 +222,11 @@ def test_every_profile_value_cites_its_clause() -> None:
         assert leaf.get("basis") in ("standard", "practice"), path
         if path != ".name":
             assert leaf.get("clause"), f"{path} cites no clause"
+
+
+@pytest.mark.parametrize("markup", ['<report><title><line>x</line></title><?pi data?></report>',
+                                    '<report><title><line>x<?pi data?></line></title></report>'])
+def test_a_processing_instruction_in_markup_is_named_the_same_every_time(markup: str) -> None:
+    with pytest.raises(TemplateError) as raised:
+        parse_markup(markup)
+    assert "<?pi>" in str(raised.value) and "0x" not in str(raised.value)

@@ -65,7 +65,10 @@ def test_two_workers_share_the_port_and_both_answer() -> None:
             except OSError:
                 assert parent.poll() is None and time.monotonic() < deadline, "the service did not start"
                 time.sleep(0.1)
-        workers = _children(parent.pid)
+        # the parent listens before it starts its workers: a connection may be accepted before both exist
+        while len(workers := _children(parent.pid)) < 2:
+            assert parent.poll() is None and time.monotonic() < deadline, f"workers: {workers}"
+            time.sleep(0.1)
         assert len(workers) == 2
         before = {w: _cpu_ticks(w) for w in workers}
         path = next(p for p in EXAMPLES if p.stem.startswith("000"))
@@ -82,6 +85,8 @@ def test_two_workers_share_the_port_and_both_answer() -> None:
                        for w in workers)
     finally:
         if parent.poll() is None:
+            for worker in _children(parent.pid):  # killed with their parent, not left behind
+                os.kill(worker, signal.SIGKILL)
             parent.kill()
             parent.wait()
 

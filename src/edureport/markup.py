@@ -36,6 +36,17 @@ def _trim(text: str, start: bool = True, end: bool = True) -> str:
     return text
 
 
+def _name(node: etree._Element) -> str:
+    """An element's name as a message shows it: a processing instruction or a comment by what it is (lxml gives them
+    a factory function as their tag, whose text would name a memory address)."""
+    tag = node.tag
+    if isinstance(tag, str):
+        return tag
+    if tag is etree.ProcessingInstruction:
+        return f"?{getattr(node, 'target', '')}"
+    return "!--" if tag is etree.Comment else "?"
+
+
 class _Builder:
     def __init__(self, template: str, level3_period: str, run_in_end: str) -> None:
         self.template = template
@@ -50,7 +61,7 @@ class _Builder:
 
     def text(self, el: etree._Element) -> str:
         for child in el:
-            raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>")
+            raise self.fail(child, f"<{el.tag}> 中不能包含 <{_name(child)}>")
         return _trim(el.text or "")
 
     def runs(self, el: etree._Element, role: str = "body") -> tree.Runs:
@@ -61,7 +72,7 @@ class _Builder:
             runs.append(tree.Run(lead, role))
         for child in el:
             if child.tag != "fill":
-                raise self.fail(child, f"<{el.tag}> 中不能包含 <{child.tag}>（只允许 <fill>）")
+                raise self.fail(child, f"<{el.tag}> 中不能包含 <{_name(child)}>（只允许 <fill>）")
             runs.append(tree.Run(self.text(child), role, placeholder=True))
             if child.tail:
                 tail = _trim(child.tail, start=False) if child is el[-1] else child.tail
@@ -84,13 +95,13 @@ class _Builder:
             yield child
 
     def refuse(self, el: etree._Element, child: etree._Element, allowed: Set[str]) -> TemplateError:
-        return self.fail(child, f"<{el.tag}> 中不能出现 <{child.tag}>；允许：{'、'.join(sorted(allowed))}")
+        return self.fail(child, f"<{el.tag}> 中不能出现 <{_name(child)}>；允许：{'、'.join(sorted(allowed))}")
 
     # --- elements --------------------------------------------------------------------------------------------
 
     def report(self, root: etree._Element) -> tree.Document:
         if root.tag != "report":
-            raise self.fail(root, f"根元素应为 <report>，实际是 <{root.tag}>")
+            raise self.fail(root, f"根元素应为 <report>，实际是 <{_name(root)}>")
         counter = Counter(MAX_HEADING_LEVEL)
         handlers: dict[str, Callable[[etree._Element], None]] = {
             "header": self.header,

@@ -7,6 +7,7 @@ bureau can swap a font or change one local rule without copying the rest. Length
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,25 +56,62 @@ class _FieldError(ValueError):
         self.field = field
 
 
+def _number(attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A length (python-docx's Length, EMU) or a count: an int, not a bool, a float or text (a profile built in code
+    is checked as one read from a file)."""
+    if isinstance(value, Chars):
+        if not math.isfinite(value.count):
+            raise _FieldError(attribute.name, f"应为有限的数，实际是 {value.count}")
+    elif not isinstance(value, int) or isinstance(value, bool):
+        raise _FieldError(attribute.name, f"应为长度或整数，实际是 {value!r}")
+
+
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and value <= 0:
+    _number(attribute, value)
+    if value <= 0:
         raise _FieldError(attribute.name, f"应大于 0，实际是 {_shown(value)}")
 
 
 def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _number(attribute, value)
     amount = value.count if isinstance(value, Chars) else value
-    if amount is not None and amount < 0:
+    if amount < 0:
         raise _FieldError(attribute.name, f"不能为负数，实际是 {_shown(value)}")
 
 
-#: the largest font size Word and WPS accept (1638 pt; ST_HpsMeasure counts half points)
-MAX_FONT_SIZE = Pt(1638)
+#: the font sizes Word and WPS accept: 1–1638 pt (ST_HpsMeasure counts half points)
+FONT_SIZES = (Pt(1), Pt(1638))
 
 
 def _font_size(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
-    _positive(instance, attribute, value)
-    if value > MAX_FONT_SIZE:
-        raise _FieldError(attribute.name, f"字号最大为 {Length(MAX_FONT_SIZE).pt:g}pt（Word 和 WPS 的上限），实际是 {_shown(value)}")
+    _number(attribute, value)
+    low, high = FONT_SIZES
+    if not low <= value <= high:
+        raise _FieldError(attribute.name, f"字号应在 {Length(low).pt:g}pt 到 {Length(high).pt:g}pt 之间（Word 和 WPS 的范围），"
+                          f"实际是 {_shown(value)}")
+
+
+def _optional_length(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _number(attribute, value)
+
+
+def _flag(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise _FieldError(attribute.name, f"应为 true 或 false，实际是 {value!r}")
+
+
+def _text_value(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A text setting (a name, a mark): one line of characters a document can hold."""
+    if not isinstance(value, str):
+        raise _FieldError(attribute.name, f"应为文字，实际是 {value!r}")
+    if _NOT_IN_TEXT.search(value):
+        raise _FieldError(attribute.name, f"“{value!r}”含有控制字符或文档不能容纳的字符")
+
+
+#: characters a one-line setting may not hold: C0 controls (a tab or line break included), DEL, surrogates,
+#: U+FFFE and U+FFFF (XML cannot hold most of them, and a setting is one line)
+_NOT_IN_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def _shown(value: Any) -> str:
@@ -90,6 +128,7 @@ RULE_WIDTHS = (Pt(0.25), Pt(12))
 
 
 def _rule_width(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
+    _number(attribute, value)
     low, high = RULE_WIDTHS
     if not low <= value <= high:
         raise _FieldError(attribute.name, f"线宽应在 {Length(low).pt:g}pt 到 {Length(high).pt:g}pt 之间（Word 能画的范围），"
@@ -100,16 +139,17 @@ _HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}")  # ST_HexColorRGB: the colours of tex
 
 
 def _hex_color(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not _HEX_COLOR.fullmatch(value):
+    if not isinstance(value, str) or not _HEX_COLOR.fullmatch(value):
         raise _FieldError(attribute.name, f"“{value}”不是颜色；请写成六位十六进制数，如 FF0000（红）、000000（黑），不加 #")
 
 
 def _highlight_name(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if value not in HIGHLIGHTS:
+    if not isinstance(value, str) or value not in HIGHLIGHTS:
         raise _FieldError(attribute.name, f"“{value}”不是 Word 的高亮颜色名；可用：{'、'.join(HIGHLIGHTS)}")
 
 
 def _font_name(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    _text_value(instance, attribute, value)
     if not value.strip():
         raise _FieldError(attribute.name, "字体名称不能为空")
 
@@ -128,11 +168,12 @@ HIGHLIGHTS = _highlights()
 class Role:
     """How one kind of text looks."""
 
-    font: str  # a key of Fonts
+    font: str = attrs.field(validator=_text_value)  # a key of Fonts
     size: Length = attrs.field(validator=_font_size)
-    bold: bool = False
-    color: str = "text"  # a key of Colors
-    spacing: Length | None = None  # character spacing; None = the grid's char_spacing (their sum is checked)
+    bold: bool = attrs.field(default=False, validator=_flag)
+    color: str = attrs.field(default="text", validator=_text_value)  # a key of Colors
+    # character spacing; None = the grid's char_spacing (the character pitch they make is checked)
+    spacing: Length | None = attrs.field(default=None, validator=_optional_length)
 
 
 @attrs.frozen
@@ -150,7 +191,8 @@ class Grid:
     lines_per_page: int = attrs.field(validator=_positive)
     chars_per_line: int = attrs.field(validator=_positive)
     line_pitch: Length = attrs.field(validator=_positive)
-    char_spacing: Length  # may be negative (condensed), as long as every role's character pitch stays positive
+    # may be negative (condensed), as long as every role's character pitch stays positive
+    char_spacing: Length = attrs.field(validator=_optional_length)
     autospace: Length = attrs.field(validator=_not_negative)
 
 
@@ -192,8 +234,8 @@ class Roles:
 
 @attrs.frozen
 class Headings:
-    level3_period: str
-    run_in_end: str
+    level3_period: str = attrs.field(validator=_text_value)
+    run_in_end: str = attrs.field(validator=_text_value)
 
 
 @attrs.frozen
@@ -233,7 +275,7 @@ class SignatureLayout:
 class PageNumberLayout:
     gap_below_type_area: Length = attrs.field(validator=_not_negative)
     side_indent: Chars = attrs.field(validator=_not_negative)
-    dash: str
+    dash: str = attrs.field(validator=_text_value)
 
 
 @attrs.frozen
@@ -256,7 +298,7 @@ class TableLayout:
 class Profile:
     """A complete layout profile. Use :func:`load_profile` to get one."""
 
-    name: str
+    name: str = attrs.field(validator=_text_value)
     page: PageSetup
     grid: Grid
     fonts: Fonts
@@ -280,6 +322,13 @@ class Profile:
     @property
     def type_height(self) -> Length:
         return Length(self.page.height - self.page.margin_top - self.page.margin_bottom)
+
+    @property
+    def footer_distance(self) -> Length:
+        """Word measures the footer from the page's bottom edge to the footer line's bottom; the standard puts the
+        page number's top ``gap_below_type_area`` below the type area. The footer line is one page-number size high."""
+        top_from_bottom = self.page.margin_bottom - self.page_number.gap_below_type_area
+        return Length(top_from_bottom - self.roles.page_number.size)
 
     def char_pitch(self, role: Role | None = None) -> Length:
         """Advance of one full-width character of ``role`` (default: body), character spacing included."""
@@ -306,6 +355,9 @@ def _unwrap(node: Any) -> Any:
     return node
 
 
+_ROLE = re.compile(r"roles\.\w+")  # the path of one role in a profile
+
+
 def _merge(base: Any, override: Any, path: str) -> Any:
     if isinstance(base, Mapping) and "value" in base and not (isinstance(override, Mapping) and "value" in override):
         # a bare value (or a bare mapping such as a role) replaces the leaf's value, keeping its citation
@@ -317,9 +369,13 @@ def _merge(base: Any, override: Any, path: str) -> Any:
             if key in ("clause", "basis", "note"):
                 merged[key] = value
                 continue
+            if key not in base and _ROLE.fullmatch(path) and key in attrs.fields_dict(Role):
+                merged[key] = value  # a role takes any of Role's fields, not only those its packaged default lists
+                continue
             if key not in base:
                 where = f"{path}.{key}" if path else key
-                raise LayoutError(f"版式配置中没有“{where}”这一项；可用：{'、'.join(str(k) for k in base)}")
+                known = attrs.fields_dict(Role) if _ROLE.fullmatch(path) else base
+                raise LayoutError(f"版式配置中没有“{where}”这一项；可用：{'、'.join(str(k) for k in known)}")
             merged[key] = _merge(base[key], value, f"{path}.{key}" if path else str(key))
         return merged
     return override
@@ -329,8 +385,21 @@ def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_structure_hook(Length, lambda v, _t: _typed(parse_length(v), Length, v))
     conv.register_structure_hook(Chars, lambda v, _t: _typed(parse_length(v), Chars, v))
-    conv.register_structure_hook(str, lambda v, _t: str(v))
+    conv.register_structure_hook(str, _strict(str, "文字（有引号更稳妥）"))
+    conv.register_structure_hook(bool, _strict(bool, " true 或 false"))
+    conv.register_structure_hook(int, _strict(int, "整数"))
     return conv
+
+
+def _strict(kind: type, expected: str) -> Any:
+    """A structure hook taking ``kind`` only: YAML's null (an empty value), a number for a name or text for a count is
+    an error, never the text "None" or a number cut short."""
+    def structure(value: Any, _t: Any) -> Any:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            shown = "空值" if value is None else f"“{value}”"
+            raise ValueError(f"应为{expected}，实际是{shown}")
+        return value
+    return structure
 
 
 _FIELD = "\x1f"  # between a field's name and its message, until the path the field belongs to is known
@@ -398,27 +467,74 @@ def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | 
     except Exception as exc:
         messages = "；".join(map(_placed, cattrs.transform_error(exc, path="版式配置", format_exception=_describe)))
         raise LayoutError(messages) from None
-    _check(profile)
+    check_profile(profile)
     return profile
 
 
-def _check(profile: Profile) -> None:
-    g = profile.grid
+#: the largest page Word sets up: 22 inches (558.8 mm) a side
+MAX_PAGE = Mm(558.8)
+#: the smallest line pitch: 1 pt (Word's grid pitch is whole twips; a pitch of 0 writes w:linePitch="0")
+MIN_LINE_PITCH = Pt(1)
+
+
+def check_profile(profile: Profile) -> None:
+    """What a profile's values must be together (each alone is checked when it is made): the grid fits the type
+    area, every length stays on the page, blank lines and character counts stay within a page and a line, the page
+    number's footer stays on the page, every role's font and colour exist and its character pitch is positive.
+    Raises one LayoutError listing every problem, each with its key. Run when a profile is read, and by a Renderer
+    given a profile built in code."""
+    problems: list[str] = []
+
+    def refuse(key: str, message: str) -> None:
+        problems.append(f"{message} @ 版式配置.{key}")
+
+    g, page = profile.grid, profile.page
+    for key in ("width", "height"):
+        if getattr(page, key) > MAX_PAGE:
+            refuse(f"page.{key}", f"页面最大为 {Length(MAX_PAGE).mm:g}mm（Word 的上限），实际是 {Length(getattr(page, key)).mm:g}mm")
+    if profile.type_width <= 0 or profile.type_height <= 0:
+        refuse("page", f"页边距大于页面：版心宽 {Length(profile.type_width).mm:g}mm、高 {Length(profile.type_height).mm:g}mm")
+    if g.line_pitch < MIN_LINE_PITCH:
+        refuse("grid.line_pitch", f"行距至少为 {Length(MIN_LINE_PITCH).pt:g}pt，实际是 {_shown(g.line_pitch)}")
     if g.lines_per_page * g.line_pitch > profile.type_height:
-        raise LayoutError(
-            f"行距 {Length(g.line_pitch).pt:.2f}pt × {g.lines_per_page} 行超出版心高度 "
-            f"{Length(profile.type_height).pt:.2f}pt，每页排不下 {g.lines_per_page} 行")
+        refuse("grid.lines_per_page",
+               f"行距 {Length(g.line_pitch).pt:.2f}pt × {g.lines_per_page} 行超出版心高度 "
+               f"{Length(profile.type_height).pt:.2f}pt，每页排不下 {g.lines_per_page} 行")
     if g.chars_per_line * profile.char_pitch() > profile.type_width:
-        raise LayoutError(
-            f"字符宽 {Length(profile.char_pitch()).pt:.2f}pt × {g.chars_per_line} 字超出版心宽度 "
-            f"{Length(profile.type_width).pt:.2f}pt，每行排不下 {g.chars_per_line} 字")
+        refuse("grid.chars_per_line",
+               f"字符宽 {Length(profile.char_pitch()).pt:.2f}pt × {g.chars_per_line} 字超出版心宽度 "
+               f"{Length(profile.type_width).pt:.2f}pt，每行排不下 {g.chars_per_line} 字")
+    if profile.footer_distance < 0:
+        refuse("page_number.gap_below_type_area",
+               f"页码距版心 {Length(profile.page_number.gap_below_type_area).mm:g}mm、高 "
+               f"{Length(profile.roles.page_number.size).pt:g}pt，超出了下页边距 {Length(page.margin_bottom).mm:g}mm")
+    for section in attrs.fields(Profile):  # counts and lengths of every part stay within a page and a line
+        part = getattr(profile, section.name)
+        if not attrs.has(type(part)) or section.name in ("page", "grid", "roles"):
+            continue
+        for field in attrs.fields(type(part)):
+            value, key = getattr(part, field.name), f"{section.name}.{field.name}"
+            if isinstance(value, Chars) and abs(value.count) > g.chars_per_line:
+                refuse(key, f"不能超过一行的字数 {g.chars_per_line}，实际是 {_shown(value)}")
+            elif isinstance(value, bool) or not isinstance(value, int):
+                continue
+            elif field.type in (int, "int") and value > g.lines_per_page:
+                refuse(key, f"行数不能超过每页行数 {g.lines_per_page}，实际是 {value}")
+            elif field.type in (Length, "Length") and value > max(page.width, page.height):
+                refuse(key, f"不能超过页面，实际是 {Length(value).mm:g}mm")
+    squeezed = []  # roles whose character pitch the grid's spacing makes zero or less
     for name in attrs.fields_dict(Roles):
         role = getattr(profile.roles, name)
-        if profile.char_pitch(role) <= 0:
-            where = f"roles.{name}.spacing" if role.spacing is not None else "grid.char_spacing"
-            raise LayoutError(f"{where}：字间距 {_shown(role.spacing if role.spacing is not None else g.char_spacing)} "
-                              f"使 roles.{name} 的字宽（字号 {_shown(role.size)} 加字间距）不大于 0")
         if not hasattr(profile.fonts, role.font):
-            raise LayoutError(f"roles.{name}.font：没有名为“{role.font}”的字体；可用：{'、'.join(attrs.fields_dict(Fonts))}")
+            refuse(f"roles.{name}.font", f"没有名为“{role.font}”的字体；可用：{'、'.join(attrs.fields_dict(Fonts))}")
         if not hasattr(profile.colors, role.color):
-            raise LayoutError(f"roles.{name}.color：没有名为“{role.color}”的颜色")
+            refuse(f"roles.{name}.color", f"没有名为“{role.color}”的颜色；可用：{'、'.join(attrs.fields_dict(Colors))}")
+        if profile.char_pitch(role) <= 0 and role.spacing is not None:
+            refuse(f"roles.{name}.spacing",
+                   f"字间距 {_shown(role.spacing)} 使字宽（字号 {_shown(role.size)} 加字间距）不大于 0")
+        elif profile.char_pitch(role) <= 0:
+            squeezed.append(name)
+    if squeezed:
+        refuse("grid.char_spacing", f"字间距 {_shown(g.char_spacing)} 使 {'、'.join(squeezed)} 的字宽（字号加字间距）不大于 0")
+    if problems:
+        raise LayoutError("；".join(problems))

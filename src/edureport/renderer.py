@@ -25,7 +25,7 @@ from .markup import parse_markup
 from .missing import MissingValuesError, incomplete, missing_values
 from .model import Notice, Report
 from .parsing import unknown_keys_message
-from .profile import Profile, load_profile
+from .profile import Profile, check_profile, load_profile
 from .schemes import Scheme, scheme_for
 from .statements import Stater
 from .templating import Limits, render_markup
@@ -163,6 +163,8 @@ class Renderer:
             profile = default_profile()
         elif not isinstance(profile, Profile):
             profile = load_profile(os.fspath(profile))
+        else:  # built or evolved in code: its values were checked as it was made, here what they must be together
+            check_profile(profile)
         self.profile: Profile = profile
         self.template_dirs: tuple[str | os.PathLike[str], ...] = tuple(template_dirs)
         self.limits: Limits | None = limits

@@ -194,10 +194,13 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's signature
         check_deadline()
-        if isinstance(__obj, LoopContext) and args:
-            # ``loop(items)`` in a recursive loop: the next level is iterated like any {% for %} (_Guarded wraps
-            # only the loop's first iterable, the one written in the {% for %} tag)
-            args = (_timed_iter(args[0]), *args[1:])
+        if isinstance(__obj, LoopContext):
+            # ``loop(items)`` (or ``loop(iterable=items)``) in a recursive loop: the next level is iterated like any
+            # {% for %} (_Guarded wraps only the loop's first iterable, the one written in the {% for %} tag)
+            if args:
+                args = (_timed_iter(args[0]), *args[1:])
+            elif "iterable" in kwargs:
+                kwargs = {**kwargs, "iterable": _timed_iter(kwargs["iterable"])}
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
             _check_str_call(owner, getattr(__obj, "__name__", ""), args)

@@ -16,7 +16,7 @@ from docx.shared import Length, Pt
 
 from .. import tree
 from ..profile import Profile, Role
-from .layout import footer_distance, mark_size, text_width
+from .layout import mark_size, text_width
 from .oxml import (
     DOCUMENT_END,
     DOCUMENT_START,
@@ -514,7 +514,7 @@ def _section_properties(p: Profile, colophon: bool) -> str:
     el(sect, "w:pgSz", {"w": twips(page.width), "h": twips(page.height)})
     el(sect, "w:pgMar", {"top": twips(page.margin_top), "right": twips(page.margin_right),
                          "bottom": twips(page.margin_bottom), "left": twips(page.margin_left),
-                         "header": twips(Length(page.margin_top // 2)), "footer": twips(footer_distance(p)),
+                         "header": twips(Length(page.margin_top // 2)), "footer": twips(p.footer_distance),
                          "gutter": "0"})
     el(sect, "w:cols", {"space": "425"})
     el(sect, "w:docGrid", {"type": "lines", "linePitch": twips(p.grid.line_pitch)})

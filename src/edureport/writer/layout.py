@@ -7,7 +7,8 @@ import unicodedata
 
 from docx.shared import Length, Pt
 
-from ..profile import Profile, Role
+from ..errors import LayoutError
+from ..profile import FONT_SIZES, Profile, Role
 
 
 def text_width(text: str, role: Role, profile: Profile) -> Length:
@@ -38,11 +39,9 @@ def mark_size(mark: str, profile: Profile) -> Length:
     fitting = profile.type_width / full - spacing
     size = min(float(role.size), fitting)
     half_points = int(Length(round(size)).pt * 2)  # round down to a half point Word can express
+    smallest = FONT_SIZES[0]
+    if Pt(half_points / 2) < smallest:  # the mark and the profile's spacing together: only known with the report
+        raise LayoutError(f"发文机关标志“{mark}”在版心宽度 {Length(profile.type_width).mm:g}mm 内放不下：字间距 "
+                          f"{Length(spacing).pt:g}pt（版式配置 roles.issuer_mark.spacing 或 grid.char_spacing）太大，"
+                          f"字号须小于 {Length(smallest).pt:g}pt")
     return Pt(half_points / 2)
-
-
-def footer_distance(profile: Profile) -> Length:
-    """Word measures the footer from the page's bottom edge to the footer line's bottom; the standard puts the
-    page number's top 7 mm below the type area. The footer line is exactly one page-number size high."""
-    top_from_bottom = profile.page.margin_bottom - profile.page_number.gap_below_type_area
-    return Length(top_from_bottom - profile.roles.page_number.size)
