@@ -139,6 +139,8 @@ def test_profile_from_a_file(tmp_path: Path) -> None:
     ({"grid": {"line_pitch": "0.01pt"}}, r"行距至少为 1pt.*grid\.line_pitch"),
     ({"page_number": {"gap_below_type_area": "40mm"}}, r"超出了下页边距.*page_number\.gap_below_type_area"),
     ({"roles": {"heading1": {"boldd": True}}}, r"没有“roles\.heading1\.boldd”.*font、size、bold、color、spacing"),
+    ({"roles": {"body": 5}}, r"应为键值对，可写：font、size、bold、color、spacing @ 版式配置\.roles\.body"),
+    ({"page": 5}, r"应为键值对，可写：width、height.* @ 版式配置\.page"),
     ({"colors": {"red": "#FF0000"}}, r"不是颜色.*colors\.red"),
     ({"colors": {"text": "red"}}, r"不是颜色.*colors\.text"),
     ({"colors": {"placeholder": "default"}}, r"不是 Word 的高亮颜色名.*yellow.*colors\.placeholder"),

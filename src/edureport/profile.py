@@ -411,6 +411,8 @@ def _describe(exc: BaseException, type_: Any) -> str:
         return f"{exc.field}{_FIELD}{exc.args[0]}"
     if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], str):
         return exc.args[0]
+    if attrs.has(type_) and type_ is not Chars:  # a part of the profile given as something other than a mapping
+        return f"应为键值对，可写：{'、'.join(attrs.fields_dict(type_))}"
     return format_exception(exc, type_)
 
 
