@@ -83,12 +83,19 @@ def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: Any)
 FONT_SIZES = (Pt(1), Pt(1638))
 
 
-def _font_size(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
-    _number(attribute, value)
-    low, high = FONT_SIZES
-    if not low <= value <= high:
-        raise _FieldError(attribute.name, f"字号应在 {Length(low).pt:g}pt 到 {Length(high).pt:g}pt 之间（Word 和 WPS 的范围），"
-                          f"实际是 {_shown(value)}")
+def _within(limits: tuple[Length, Length], what: str, whose: str) -> Any:
+    """A validator: a length within ``limits`` (both included), said as "``what``应在 … 之间（``whose``）"."""
+    low, high = limits
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
+        _number(attribute, value)
+        if not low <= value <= high:
+            raise _FieldError(attribute.name, f"{what}应在 {Length(low).pt:g}pt 到 {Length(high).pt:g}pt 之间（{whose}），"
+                              f"实际是 {_shown(value)}")
+    return check
+
+
+_font_size = _within(FONT_SIZES, "字号", "Word 和 WPS 的范围")
 
 
 def _optional_length(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -127,12 +134,7 @@ def _shown(value: Any) -> str:
 RULE_WIDTHS = (Pt(0.25), Pt(12))
 
 
-def _rule_width(instance: object, attribute: attrs.Attribute[Any], value: Length) -> None:
-    _number(attribute, value)
-    low, high = RULE_WIDTHS
-    if not low <= value <= high:
-        raise _FieldError(attribute.name, f"线宽应在 {Length(low).pt:g}pt 到 {Length(high).pt:g}pt 之间（Word 能画的范围），"
-                          f"实际是 {_shown(value)}")
+_rule_width = _within(RULE_WIDTHS, "线宽", "Word 能画的范围")
 
 
 _HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}")  # ST_HexColorRGB: the colours of text and rules
