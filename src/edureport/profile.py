@@ -98,9 +98,9 @@ def _within(limits: tuple[Length, Length], what: str, whose: str) -> Any:
 _font_size = _within(FONT_SIZES, "字号", "Word 和 WPS 的范围")
 
 
-def _optional_length(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _number(attribute, value)
+def _length(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A length of either sign (a character spacing may condense)."""
+    _number(attribute, value)
 
 
 def _flag(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -124,7 +124,7 @@ _NOT_IN_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 def _shown(value: Any) -> str:
     if isinstance(value, Chars):
         return f"{value.count:g}char"
-    if isinstance(value, int) and not isinstance(value, bool) and isinstance(value, Length):
+    if isinstance(value, Length):
         return f"{Length(value).pt:g}pt"
     return str(value)
 
@@ -175,7 +175,7 @@ class Role:
     bold: bool = attrs.field(default=False, validator=_flag)
     color: str = attrs.field(default="text", validator=_text_value)  # a key of Colors
     # character spacing; None = the grid's char_spacing (the character pitch they make is checked)
-    spacing: Length | None = attrs.field(default=None, validator=_optional_length)
+    spacing: Length | None = attrs.field(default=None, validator=attrs.validators.optional(_length))
 
 
 @attrs.frozen
@@ -194,7 +194,7 @@ class Grid:
     chars_per_line: int = attrs.field(validator=_positive)
     line_pitch: Length = attrs.field(validator=_positive)
     # may be negative (condensed), as long as every role's character pitch stays positive
-    char_spacing: Length = attrs.field(validator=_optional_length)
+    char_spacing: Length = attrs.field(validator=_length)
     autospace: Length = attrs.field(validator=_not_negative)
 
 
