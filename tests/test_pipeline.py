@@ -3,6 +3,7 @@ document tree, and the layout profile."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,9 @@ def test_profile_from_a_file(tmp_path: Path) -> None:
     ({"table": {"line_height": "-10pt"}}, r"应大于 0.*table\.line_height"),
     ({"signature": {"plain_date_right": "-2char"}}, r"不能为负数.*signature\.plain_date_right"),
     ({"page_number": {"gap_below_type_area": "-7mm"}}, r"不能为负数.*page_number\.gap_below_type_area"),
+    # lengths inside the type area, and a 版记 that fits its page (it was laid out spilling over, without a word)
+    ({"header_block": {"mark_top": "240mm"}}, r"不能超过版心（宽 156mm、高 225mm）.*header_block\.mark_top"),
+    ({"colophon": {"bottom_slack": "220mm"}}, r"版记.*高 241\.4mm，超过版心高度 225mm.* @ 版式配置\.colophon$"),
 ])
 def test_bad_profiles_are_refused_with_a_reason(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(LayoutError, match=message):
@@ -166,6 +170,18 @@ def test_several_bad_values_are_all_listed() -> None:
                                 "body": {"lines_before_addressee": 1000}, "roles": {"title": {"font": "nope"}}})
     message = str(raised.value)
     assert "版式配置.page" in message and "body.lines_before_addressee" in message and "roles.title.font" in message
+
+
+def test_several_bad_values_in_one_part_are_all_listed_in_the_order_of_its_fields() -> None:
+    """attrs stops at the first value it refuses; every bad value of a part is still listed, with a wrong type."""
+    with pytest.raises(LayoutError) as raised:
+        load_profile(overrides={"colors": {"placeholder": "gold", "text": "x", "red": "#F"},
+                                "roles": {"body": {"color": 5, "size": "0pt"}}})
+    problems = re.findall(r"(?:^版式错误：|；)(.+?) @ (版式配置[\w.]+)", str(raised.value))
+    assert [path for _, path in problems] == [
+        "版式配置.colors.text", "版式配置.colors.red", "版式配置.colors.placeholder", "版式配置.roles.body.size",
+        "版式配置.roles.body.color"]
+    assert "“#F”不是颜色" in problems[1][0] and "字号应在" in problems[3][0] and "应为文字" in problems[4][0]
 
 
 def test_a_role_takes_any_of_its_fields() -> None:
@@ -182,7 +198,7 @@ def test_a_profile_built_in_code_is_checked_as_a_file_is() -> None:
     with pytest.raises(LayoutError, match=r"没有名为“nope”的字体.*roles\.body\.font"):
         edureport.Renderer(profile=_attrs.evolve(base, roles=_attrs.evolve(
             base.roles, body=_attrs.evolve(base.roles.body, font="nope"))))
-    with pytest.raises(ValueError, match="应为长度或整数"):
+    with pytest.raises(ValueError, match=r"^size：应为长度或整数"):
         _attrs.evolve(base.roles.body, size=16.5)
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote, ClassValidationError
+from cattrs.gen import make_dict_structure_fn
 from cattrs.v import format_exception
 from docx.shared import Length, Mm, Pt, Twips
 from ruamel.yaml import YAML
@@ -48,12 +50,15 @@ def parse_length(text: Any) -> Length | Chars:
 # report contains (the writer's typed properties check again, as a guard against mistakes in edureport itself)
 
 class _FieldError(ValueError):
-    """A value a profile field may not take; ``field`` completes the path cattrs reports (it stops at the class,
-    since attrs checks the fields inside ``__init__``)."""
+    """A value a profile field may not take. Read from a file, the structure hook reports ``args[0]`` at the field's
+    path; built in code, the message names the field."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}：{self.args[0]}"
 
 
 def _number(attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -390,7 +395,44 @@ def _converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _strict(str, "文字（有引号更稳妥）"))
     conv.register_structure_hook(bool, _strict(bool, " true 或 false"))
     conv.register_structure_hook(int, _strict(int, "整数"))
+    conv.register_structure_hook_factory(attrs.has, lambda cls: _every_field_checked(cls, conv))
     return conv
+
+
+def _every_field_checked(cls: type, conv: cattrs.Converter) -> Any:
+    """The structure hook of one part of the profile, reporting every bad value in it at once. cattrs checks every
+    field's type and lists all that fail, but then attrs checks the values inside ``__init__`` and stops at the
+    first it refuses (and is not reached at all after a type error): so each field not already refused is checked
+    again on its own, and all problems are raised together, each under its field's name."""
+    made: Any = make_dict_structure_fn(cls, conv)
+    fields = attrs.fields(cls)  # after cattrs has resolved their annotations
+
+    def structure(value: Any, type_: Any) -> Any:
+        try:
+            return made(value, type_)
+        except (ClassValidationError, _FieldError) as e:
+            group = tuple(e.exceptions) if isinstance(e, ClassValidationError) else (e,)
+        problems = {name: x for x in group if (name := _field_note(x))}  # types (and nested parts) cattrs refused
+        others = [x for x in group if not _field_note(x) and not isinstance(x, _FieldError)]
+        for field in fields:
+            if field.name in problems or field.validator is None or field.name not in value:
+                continue
+            try:
+                field.validator(None, field, conv.structure(value[field.name], field.type))
+            except _FieldError as e:
+                problem = ValueError(e.args[0])  # the note's path names the field
+                problem.__notes__ = [AttributeValidationNote(
+                    f"Structuring class {cls.__qualname__} @ attribute {field.name}", field.name, field.type)]
+                problems[field.name] = problem
+        ordered = [problems[f.name] for f in fields if f.name in problems] + others  # in the order of the fields
+        raise ClassValidationError(f"While structuring {cls.__name__}", ordered, cls) from None
+    return structure
+
+
+def _field_note(problem: BaseException) -> str | None:
+    """The field cattrs noted a problem at, if any."""
+    notes = [n for n in getattr(problem, "__notes__", ()) if isinstance(n, AttributeValidationNote)]
+    return notes[0].name if notes else None
 
 
 def _strict(kind: type, expected: str) -> Any:
@@ -404,27 +446,13 @@ def _strict(kind: type, expected: str) -> Any:
     return structure
 
 
-_FIELD = "\x1f"  # between a field's name and its message, until the path the field belongs to is known
-
-
 def _describe(exc: BaseException, type_: Any) -> str:
     # our hooks raise ValueError with a Chinese explanation; keep it rather than cattrs' generic wording
-    if isinstance(exc, _FieldError):
-        return f"{exc.field}{_FIELD}{exc.args[0]}"
     if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], str):
         return exc.args[0]
     if attrs.has(type_) and type_ is not Chars:  # a part of the profile given as something other than a mapping
         return f"应为键值对，可写：{'、'.join(attrs.fields_dict(type_))}"
     return format_exception(exc, type_)
-
-
-def _placed(message: str) -> str:
-    """cattrs' "message @ path", with the field a validator named added to the path."""
-    described, at, path = message.rpartition(" @ ")
-    if _FIELD not in described:
-        return message
-    field, text = described.split(_FIELD, 1)
-    return f"{text}{at}{path}.{field}"
 
 
 def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
@@ -469,7 +497,7 @@ def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | 
     try:
         profile = _converter().structure(_unwrap(raw), Profile)
     except Exception as exc:
-        messages = "；".join(map(_placed, cattrs.transform_error(exc, path="版式配置", format_exception=_describe)))
+        messages = "；".join(cattrs.transform_error(exc, path="版式配置", format_exception=_describe))
         raise LayoutError(messages) from None
     check_profile(profile)
     return profile
@@ -483,8 +511,9 @@ MIN_LINE_PITCH = Pt(1)
 
 def check_profile(profile: Profile) -> None:
     """What a profile's values must be together (each alone is checked when it is made): the grid fits the type
-    area, every length stays on the page, blank lines and character counts stay within a page and a line, the page
-    number's footer stays on the page, every role's font and colour exist and its character pitch is positive.
+    area, every length stays inside the type area and the 版记 on its page, blank lines and character counts stay
+    within a page and a line, the page number's footer stays on the page, every role's font and colour exist and
+    its character pitch is positive.
     Raises one LayoutError listing every problem, each with its key. Run when a profile is read, and by a Renderer
     given a profile built in code."""
     problems: list[str] = []
@@ -512,7 +541,8 @@ def check_profile(profile: Profile) -> None:
         refuse("page_number.gap_below_type_area",
                f"页码距版心 {Length(profile.page_number.gap_below_type_area).mm:g}mm、高 "
                f"{Length(profile.roles.page_number.size).pt:g}pt，超出了下页边距 {Length(page.margin_bottom).mm:g}mm")
-    for section in attrs.fields(Profile):  # counts and lengths of every part stay within a page and a line
+    reach = max(profile.type_width, profile.type_height)
+    for section in attrs.fields(Profile):  # counts and lengths of every part stay within the type area and a line
         part = getattr(profile, section.name)
         if not attrs.has(type(part)) or section.name in ("page", "grid", "roles"):
             continue
@@ -524,8 +554,15 @@ def check_profile(profile: Profile) -> None:
                 continue
             elif field.type in (int, "int") and value > g.lines_per_page:
                 refuse(key, f"行数不能超过每页行数 {g.lines_per_page}，实际是 {value}")
-            elif field.type in (Length, "Length") and value > max(page.width, page.height):
-                refuse(key, f"不能超过页面，实际是 {Length(value).mm:g}mm")
+            elif field.type in (Length, "Length") and key != "page_number.gap_below_type_area" and value > reach:
+                # every such length lies inside the type area (the page number's gap, below it, is checked above)
+                refuse(key, f"不能超过版心（宽 {Length(profile.type_width).mm:g}mm、高 "
+                            f"{Length(profile.type_height).mm:g}mm），实际是 {Length(value).mm:g}mm")
+    c = profile.colophon
+    colophon = Length(2 * c.line_height + 2 * c.outer_rule + c.inner_rule + c.bottom_slack)
+    if colophon > profile.type_height > 0:  # the 版记 at its tallest: 抄送 and 印发, their rules and the slack
+        refuse("colophon", f"版记（抄送、印发两行及分隔线、留白）高 {colophon.mm:.1f}mm，超过版心高度 "
+                           f"{Length(profile.type_height).mm:g}mm，一页放不下")
     squeezed = []  # roles whose character pitch the grid's spacing makes zero or less
     for name in attrs.fields_dict(Roles):
         role = getattr(profile.roles, name)

@@ -15,6 +15,7 @@ from docx.enum.text import WD_COLOR_INDEX, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNME
 from docx.shared import Length, Pt
 
 from .. import tree
+from ..errors import LayoutError
 from ..profile import Profile, Role
 from .layout import mark_size, text_width
 from .oxml import (
@@ -403,8 +404,11 @@ class _Writer:
                      ((b.printer, None), ("\t", None), (None, b.date))))
         # Borders are drawn outside the exactly spaced lines, so they add their widths to the block's height
         height = Length(len(rows) * c.line_height + 2 * c.outer_rule + c.inner_rule + c.bottom_slack)
+        if height > p.type_height:  # check_profile refuses such a profile; never a 版记 spilling off its page
+            raise LayoutError(f"版记高 {height.mm:.1f}mm，超过版心高度 {Length(p.type_height).mm:g}mm，一页放不下 "
+                              "@ 版式配置.colophon")
         self.para("Normal", ParagraphProperties(snap_to_grid=False,
-                                                spacing=Spacing.exact(Length(max(0, p.type_height - height)))))
+                                                spacing=Spacing.exact(Length(p.type_height - height))))
         for i, (props, parts) in enumerate(rows):
             para = self.para("Colophon", attrs.evolve(props, keep_next=True) if i < len(rows) - 1 else props)
             for value, runs in parts:
