@@ -313,7 +313,8 @@ def _doubled_characters(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, word, character) where a word is followed by its own last character typed again (进一步步, 工作作):
     the segmenter's word, then that character alone, which begins no word with what follows (工作|作风 and
     学生|生均 are fine), which does not make a reduplication after the word less that character (让|人人, 再|说说),
-    and is not the 一AA form (一步步, 一个个)."""
+    and is not the 一AA form (一步步, 一个个). The character three times in a row between two words (小学|学|学位,
+    学校|校|校长) is always one too many: neither of those readings applies."""
     if not _DOUBLED.search(text):
         return
     segmenter = _segmenter()
@@ -327,11 +328,15 @@ def _doubled_characters(text: str) -> Iterator[tuple[int, str, str]]:
         if len(word) != 1 or len(before) < 2 or before[-1] != word or before == "一" + word:
             continue
         rest = text[offset:offset + 3]
+        if segmenter.has_word(before + word):
+            continue
+        if rest[:1] == word:  # the character three times (小学学学位): one is extra whichever way it is read
+            yield start - len(before), before, word
+            continue
         if any(segmenter.has_word(word + rest[:n]) for n in range(1, len(rest) + 1)):
             continue
         pair = word + word
-        if segmenter.has_word(before + word) or (
-                (pair in wording.reduplications or segmenter.has_word(pair)) and segmenter.has_word(before[:-1])):
+        if (pair in wording.reduplications or segmenter.has_word(pair)) and segmenter.has_word(before[:-1]):
             continue
         yield start - len(before), before, word
 
