@@ -287,7 +287,7 @@ CASES: list[Case] = [
     Case("profile-deep-100000", GOOD, 2, "嵌套", entry="profile", extra=("page: " + "[" * 100_000 + "]" * 100_000,)),
     Case("profile-bad-length", GOOD, 2, "不是长度", entry="profile", extra=("page: {margin_top: 37}\n",)),
     Case("profile-grid-too-big", GOOD, 2, "排不下", entry="profile", extra=("grid: {line_pitch: 600twip}\n",)),
-    Case("profile-not-yaml", GOOD, 2, "不是有效的 YAML", entry="profile", extra=("grid: [\n",)),
+    Case("profile-not-yaml", GOOD, 2, "YAML 语法错误", entry="profile", extra=("grid: [\n",)),
     Case("profile-not-mapping", GOOD, 2, "顶层应为键值对", entry="profile", extra=("- 1\n",)),
     Case("template-syntax", GOOD, 3, "模板语法错误", entry="templates", extra=("<report>{% if %}</report>",)),
     Case("template-undefined", GOOD, 3, "不存在", entry="templates", extra=("<report>{{ report.nothing }}</report>",)),

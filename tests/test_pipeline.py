@@ -156,8 +156,40 @@ def test_profile_from_a_file(tmp_path: Path) -> None:
     ({"signature": {"plain_date_right": "-2char"}}, r"不能为负数.*signature\.plain_date_right"),
     ({"page_number": {"gap_below_type_area": "-7mm"}}, r"不能为负数.*page_number\.gap_below_type_area"),
     # lengths inside the type area, and a 版记 that fits its page (it was laid out spilling over, without a word)
-    ({"header_block": {"mark_top": "240mm"}}, r"不能超过版心（宽 156mm、高 225mm）.*header_block\.mark_top"),
+    ({"header_block": {"mark_top": "240mm"}}, r"不能超过版心高度 225mm，实际是 240mm @ 版式配置\.header_block\.mark_top$"),
+    ({"page": {"width": "297mm", "height": "210mm"}, "grid": {"lines_per_page": 13, "char_spacing": "8.6pt"},
+      "header_block": {"mark_top": "200mm"}}, r"^版式错误：不能超过版心高度 138mm，实际是 200mm @ 版式配置\.header_block\.mark_top$"),
+    # one bad length is one message (not also the 版记 it makes too tall); no type area, no bounds from it
+    ({"colophon": {"bottom_slack": "240mm"}}, r"^版式错误：不能超过版心高度 225mm，实际是 240mm @ 版式配置\.colophon\.bottom_slack$"),
+    ({"page": {"margin_left": "200mm", "margin_top": "200mm", "margin_bottom": "120mm"}},
+     r"^版式错误：页边距大于页面[^；]*；[^；]*每页排不下 22 行[^；]*；[^；]*每行排不下 28 字[^；]*$"),
     ({"colophon": {"bottom_slack": "220mm"}}, r"版记.*高 241\.4mm，超过版心高度 225mm.* @ 版式配置\.colophon$"),
+    # names of the class's other attributes are no font or colour; the placeholder's highlight is no text colour
+    ({"roles": {"heading1": {"color": "placeholder"}}}, r"没有名为“placeholder”的文字颜色；可用：text、red"),
+    ({"roles": {"heading1": {"color": "__module__"}}}, r"没有名为“__module__”的文字颜色.*roles\.heading1\.color"),
+    ({"roles": {"body": {"font": "__class__"}}}, r"没有名为“__class__”的字体.*roles\.body\.font"),
+    # text taller than its line would print over its neighbours
+    ({"roles": {"title": {"size": "42pt"}}}, r"字号 42pt 大于所在行的行距 28\.95pt（grid\.line_pitch）.*roles\.title\.size"),
+    ({"roles": {"table": {"size": "26pt"}}}, r"字号 26pt 大于.*20pt（table\.line_height）.*roles\.table\.size"),
+    ({"grid": {"line_pitch": "10pt"}}, r"行距 10pt 小于 body（16pt）、title（22pt）.* @ 版式配置\.grid\.line_pitch"),
+    # the grid's counts are what its pitches give (they are not written: a count they do not give would be lost)
+    ({"grid": {"lines_per_page": 20}}, r"每页排 22 行，不是 20 行.*line_pitch 改为 637twip.*grid\.lines_per_page"),
+    ({"grid": {"chars_per_line": 20}}, r"每行排 28 字，不是 20 字.*char_spacing 改为 6\.11pt.*grid\.chars_per_line"),
+    # what is set on both sides of a line leaves room between; spacings Word can write
+    ({"table": {"cell_margin": "80mm"}}, r"左右两边合计 160\.0mm，不小于版心宽度 156mm.*table\.cell_margin"),
+    ({"colophon": {"side_indent": "28char"}}, r"左右两边合计.*colophon\.side_indent"),
+    ({"grid": {"autospace": "500mm"}}, r"不能超过一个字（16pt）.*grid\.autospace"),
+    ({"header_block": {"rule_gap": "20mm"}}, r"最多为 31pt（Word 的上限）.*header_block\.rule_gap"),
+    # numbers: ASCII digits, a size a float can hold
+    ({"roles": {"body": {"size": "１６pt"}}}, r"“１６pt”不是长度.*roles\.body\.size"),
+    ({"roles": {"body": {"size": "9" * 400 + "pt"}}}, r"太大，不是版面上的长度.*roles\.body\.size"),
+    # names Word looks up exactly, one visible line
+    ({"fonts": {"fangsong": " 仿宋"}}, r"前后有空格.*fonts\.fangsong"),
+    ({"fonts": {"fangsong": "仿宋\u200b"}}, r"不可见的格式字符.*fonts\.fangsong"),
+    ({"page_number": {"dash": "—\u2028"}}, r"不可见的格式字符.*page_number\.dash"),
+    # a citation belongs beside a value, nowhere else
+    ({"clause": "5.1"}, r"版式配置中没有“clause”这一项"),
+    ({"page": {"note": "x"}}, r"版式配置中没有“page\.note”这一项；可用：width、height"),
 ])
 def test_bad_profiles_are_refused_with_a_reason(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(LayoutError, match=message):
@@ -182,6 +214,42 @@ def test_several_bad_values_in_one_part_are_all_listed_in_the_order_of_its_field
         "版式配置.colors.text", "版式配置.colors.red", "版式配置.colors.placeholder", "版式配置.roles.body.size",
         "版式配置.roles.body.color"]
     assert "“#F”不是颜色" in problems[1][0] and "字号应在" in problems[3][0] and "应为文字" in problems[4][0]
+
+
+def test_every_unknown_key_is_listed_at_once() -> None:
+    with pytest.raises(LayoutError) as raised:
+        load_profile(overrides={"roles": {"body": {"sise": "12pt"}}, "fonts": {"fangsng": "x"}})
+    assert "roles.body.sise" in str(raised.value) and "fonts.fangsng" in str(raised.value)
+
+
+@pytest.mark.parametrize("overrides", [["x"], "page: 5"])
+def test_overrides_that_are_no_mapping_are_refused(overrides: object) -> None:
+    with pytest.raises(LayoutError, match="版式配置顶层应为键值对"):
+        load_profile(overrides=overrides)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("roles:\n  body: {font: 仿宋}\n".encode("gbk"), r"p\.yaml 第2行：文件不是 UTF-8 编码；看起来是 GBK"),
+    ("roles:\n  body: {font: heiti}\n".encode("utf-16"), None),  # with its byte-order mark: read
+    (b"roles:\n  body: {font: heiti}\n  body: {font: kaiti}\n", r"第3行第3列：YAML 语法错误：重复的字段"),
+    (b"page: !!python/object {}\n", r"p\.yaml 第1行"),
+])
+def test_a_profile_file_is_read_as_a_data_file_is(tmp_path: Path, content: bytes, message: str | None) -> None:
+    """Encodings, YAML errors and limits said as for a data file (a GBK profile was an internal error, exit 5)."""
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content)
+    if message is None:
+        assert load_profile(path).roles.body.font == "heiti"
+    else:
+        with pytest.raises(LayoutError, match=message):
+            load_profile(path)
+
+
+def test_a_role_may_be_given_wrapped_with_its_citation(tmp_path: Path) -> None:
+    """As the packaged profile writes it: {value: {...}, clause: ...}, with any of Role's fields."""
+    path = tmp_path / "p.yaml"
+    path.write_text('roles:\n  heading1: {value: {font: heiti, size: 16pt, bold: true}, clause: "7.3.3"}\n', "utf-8")
+    assert load_profile(path).roles.heading1.bold
 
 
 def test_a_role_takes_any_of_its_fields() -> None:

@@ -313,8 +313,9 @@ def _doubled_characters(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, word, character) where a word is followed by its own last character typed again (进一步步, 工作作):
     the segmenter's word, then that character alone, which begins no word with what follows (工作|作风 and
     学生|生均 are fine), which does not make a reduplication after the word less that character (让|人人, 再|说说),
-    and is not the 一AA form (一步步, 一个个). The character three times in a row between two words (小学|学|学位,
-    学校|校|校长) is always one too many: neither of those readings applies."""
+    and is not the 一AA form (一步步, 一个个). The character three times in a row, alone between two words that
+    end and begin with it (小学|学|学位, 学校|校|校长), is one too many; the segmenter cuts a word followed by a
+    reduplication apart (师生|生|生|互动, 学校|校|校|结对), which the rules above leave alone."""
     if not _DOUBLED.search(text):
         return
     segmenter = _segmenter()
@@ -323,14 +324,14 @@ def _doubled_characters(text: str) -> Iterator[tuple[int, str, str]]:
         return
     wording = _wording()
     offset = 0
-    for before, word in zip(["", *words], words, strict=False):
+    for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
         start, offset = offset, offset + len(word)
         if len(word) != 1 or len(before) < 2 or before[-1] != word or before == "一" + word:
             continue
         rest = text[offset:offset + 3]
         if segmenter.has_word(before + word):
             continue
-        if rest[:1] == word:  # the character three times (小学学学位): one is extra whichever way it is read
+        if len(after) > 1 and after[0] == word:  # 小学|学|学位: the character three times, the last in a word
             yield start - len(before), before, word
             continue
         if any(segmenter.has_word(word + rest[:n]) for n in range(1, len(rest) + 1)):

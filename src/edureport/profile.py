@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from docx.shared import Length, Mm, Pt, Twips
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .errors import LayoutError
+from .errors import DataError, LayoutError
+from .parsing import parse_text, read_data_file
 from .resources import packaged_text
 
 
@@ -33,7 +35,7 @@ class Chars:
     count: float
 
 
-_LENGTH = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(mm|pt|twip|char)\s*")
+_LENGTH = re.compile(r"\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(mm|pt|twip|char)\s*")  # ASCII digits only, as colours
 _UNITS = {"mm": Mm, "pt": Pt, "twip": Twips}
 
 
@@ -41,6 +43,8 @@ def parse_length(text: Any) -> Length | Chars:
     if not isinstance(text, str) or not (m := _LENGTH.fullmatch(text)):
         raise ValueError(f"“{text}”不是长度；请写成 37mm、16pt、579twip 或 2char")
     number, unit = float(m[1]), m[2]
+    if not math.isfinite(number):  # hundreds of digits: no whole number of EMU
+        raise ValueError(f"“{text}”太大，不是版面上的长度")
     if unit == "char":
         return Chars(number)
     return Length(round(_UNITS[unit](number)))  # EMU, python-docx's base unit
@@ -117,13 +121,13 @@ def _text_value(instance: object, attribute: attrs.Attribute[Any], value: Any) -
     """A text setting (a name, a mark): one line of characters a document can hold."""
     if not isinstance(value, str):
         raise _FieldError(attribute.name, f"应为文字，实际是 {value!r}")
-    if _NOT_IN_TEXT.search(value):
-        raise _FieldError(attribute.name, f"“{value!r}”含有控制字符或文档不能容纳的字符")
+    if any(unicodedata.category(ch) in _NOT_IN_TEXT for ch in value) or "\ufffe" in value or "\uffff" in value:
+        raise _FieldError(attribute.name, f"“{value!r}”含有控制字符、不可见的格式字符或文档不能容纳的字符")
 
 
-#: characters a one-line setting may not hold: C0 controls (a tab or line break included), DEL, surrogates,
-#: U+FFFE and U+FFFF (XML cannot hold most of them, and a setting is one line)
-_NOT_IN_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: the Unicode categories a one-line setting may not hold: controls (a tab or line break included), invisible
+#: format characters (zero-width spaces, the byte-order mark), surrogates, line and paragraph separators
+_NOT_IN_TEXT = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 def _shown(value: Any) -> str:
@@ -159,6 +163,8 @@ def _font_name(instance: object, attribute: attrs.Attribute[Any], value: str) ->
     _text_value(instance, attribute, value)
     if not value.strip():
         raise _FieldError(attribute.name, "字体名称不能为空")
+    if value != value.strip():  # Word looks fonts up by their exact name
+        raise _FieldError(attribute.name, f"字体名称“{value}”前后有空格")
 
 
 def _highlights() -> tuple[str, ...]:
@@ -218,6 +224,10 @@ class Colors:
     text: str = attrs.field(validator=_hex_color)
     red: str = attrs.field(validator=_hex_color)
     placeholder: str = attrs.field(validator=_highlight_name)  # a Word highlight colour name
+
+
+#: the colours a role's text may take: those given as RGB (the placeholder's is a highlight, behind the text)
+TEXT_COLORS = tuple(f.name for f in attrs.fields(Colors) if f.validator is _hex_color)
 
 
 @attrs.frozen
@@ -363,29 +373,44 @@ def _unwrap(node: Any) -> Any:
 
 
 _ROLE = re.compile(r"roles\.\w+")  # the path of one role in a profile
+_CITATION = ("clause", "basis", "note")  # what a wrapped value may carry beside it
 
 
-def _merge(base: Any, override: Any, path: str) -> Any:
-    if isinstance(base, Mapping) and "value" in base and not (isinstance(override, Mapping) and "value" in override):
+def _merge(base: Any, override: Any, path: str, unknown: list[str]) -> Any:
+    """``override`` merged over ``base`` (the packaged profile, its values wrapped as {value, clause, basis, note});
+    every key the profile does not have is added to ``unknown`` (all of them are reported together)."""
+    wrapped = isinstance(base, Mapping) and "value" in base
+    if wrapped and not (isinstance(override, Mapping) and "value" in override):
         # a bare value (or a bare mapping such as a role) replaces the leaf's value, keeping its citation
-        return {**base, "value": _merge(base["value"], override, path)} if isinstance(override, Mapping) and \
-            isinstance(base["value"], Mapping) else {**base, "value": override}
+        return {**base, "value": _merge(base["value"], override, path, unknown)} if isinstance(override, Mapping) \
+            and isinstance(base["value"], Mapping) else {**base, "value": override}
     if isinstance(base, Mapping) and isinstance(override, Mapping):
         merged = dict(base)
         for key, value in override.items():
-            if key in ("clause", "basis", "note"):
+            where = f"{path}.{key}" if path else str(key)
+            if wrapped and key in _CITATION:
                 merged[key] = value
-                continue
-            if key not in base and _ROLE.fullmatch(path) and key in attrs.fields_dict(Role):
+            elif wrapped and key == "value":  # a whole wrapped value: its value merged at the same path
+                merged[key] = _merge(base[key], value, path, unknown)
+            elif key not in base and _ROLE.fullmatch(path) and key in attrs.fields_dict(Role):
                 merged[key] = value  # a role takes any of Role's fields, not only those its packaged default lists
-                continue
-            if key not in base:
-                where = f"{path}.{key}" if path else key
-                known = attrs.fields_dict(Role) if _ROLE.fullmatch(path) else base
-                raise LayoutError(f"版式配置中没有“{where}”这一项；可用：{'、'.join(str(k) for k in known)}")
-            merged[key] = _merge(base[key], value, f"{path}.{key}" if path else str(key))
+            elif key not in base or key in _CITATION or key == "value":
+                known = attrs.fields_dict(Role) if _ROLE.fullmatch(path) else [k for k in base if k not in _CITATION]
+                unknown.append(f"版式配置中没有“{where}”这一项；可用：{'、'.join(str(k) for k in known)}")
+            else:
+                merged[key] = _merge(base[key], value, where, unknown)
         return merged
     return override
+
+
+def _merged(base: Any, override: Any, source: str) -> Any:
+    if not isinstance(override, Mapping):
+        raise LayoutError(f"{source}：版式配置顶层应为键值对")
+    unknown: list[str] = []
+    merged = _merge(base, override, "", unknown)
+    if unknown:
+        raise LayoutError("；".join(unknown))
+    return merged
 
 
 def _converter() -> cattrs.Converter:
@@ -462,21 +487,20 @@ def _typed(value: Length | Chars, kind: type, raw: Any) -> Any:
     return value
 
 
-def _read_yaml(text: str, source: str, packaged: bool = False) -> Any:
-    try:
-        # a loader per call: ruamel's loader objects keep parsing state and may not be shared between threads.
-        # The packaged profile, read on every start, with the C parser (ruamel.yaml.clib); a user's file with the
-        # pure-Python one, whose deep nesting is a RecursionError where the C parser's would crash the process
-        return YAML(typ="safe", pure=not packaged).load(text)
-    except YAMLError as e:
-        raise LayoutError(f"{source} 不是有效的 YAML：{e}") from None
-    except RecursionError:
-        raise LayoutError(f"{source}：嵌套层数过多（列表或键值对套得太深）") from None
-
-
 def _default_raw() -> Any:
-    text = packaged_text("profiles/gbt9704-2012.yaml")
-    return _read_yaml(text, "gbt9704-2012.yaml", packaged=True)
+    # ours, read on every start: with the C parser (ruamel.yaml.clib); a user's file goes through the data files'
+    # reader (the pure-Python parser, limits, encodings and YAML errors said in Chinese with their line)
+    try:
+        return YAML(typ="safe", pure=False).load(packaged_text("profiles/gbt9704-2012.yaml"))
+    except YAMLError as e:  # a defect of the package, said as it is
+        raise LayoutError(f"gbt9704-2012.yaml 不是有效的 YAML：{e}") from None
+
+
+def _read_user_profile(path: Path) -> Any:
+    try:
+        return parse_text(read_data_file(path), str(path), "yaml")[0]
+    except DataError as e:  # the same reasons as for a data file (encoding, syntax, size), said as a profile's
+        raise LayoutError("；".join(line.removeprefix("数据错误：") for line in str(e).splitlines())) from None
 
 
 def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Profile:
@@ -484,16 +508,11 @@ def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | 
     raw = _default_raw()
     if path is not None:
         p = Path(path)
-        try:
-            user = _read_yaml(p.read_text("utf-8"), str(p))
-        except OSError as e:
-            raise LayoutError(f"无法读取版式配置 {p}：{e.strerror or e}") from None
+        user = _read_user_profile(p)
         if user is not None:
-            if not isinstance(user, Mapping):
-                raise LayoutError(f"{p}：版式配置顶层应为键值对")
-            raw = _merge(raw, user, "")
+            raw = _merged(raw, user, str(p))
     if overrides:
-        raw = _merge(raw, overrides, "")
+        raw = _merged(raw, overrides, "overrides")
     try:
         profile = _converter().structure(_unwrap(raw), Profile)
     except Exception as exc:
@@ -507,6 +526,29 @@ def load_profile(path: str | Path | None = None, overrides: Mapping[str, Any] | 
 MAX_PAGE = Mm(558.8)
 #: the smallest line pitch: 1 pt (Word's grid pitch is whole twips; a pitch of 0 writes w:linePitch="0")
 MIN_LINE_PITCH = Pt(1)
+#: the largest space between a border and its text: 31 pt (ECMA-376 Part 1 §17.3.4, w:space of a border)
+BORDER_SPACE = Pt(31)
+
+
+def _role_heights(profile: Profile) -> list[tuple[str, Length, str]]:
+    """(role, the exact line height its text is set in, the key that sets it): a table's and a 版记's lines have
+    their own heights; the issuer mark is sized to its own line and the page number's line is its size; every
+    other role is set on the grid."""
+    own = {"table": (profile.table.line_height, "table.line_height"),
+           "colophon": (profile.colophon.line_height, "colophon.line_height")}
+    return [(name, *own.get(name, (profile.grid.line_pitch, "grid.line_pitch")))
+            for name in attrs.fields_dict(Roles) if name not in ("issuer_mark", "page_number")]
+
+
+#: the lengths set on both sides of a line, across the type area (checked together, below); the parts' other lengths
+#: run down it, but for the page number's gap, below it (checked with the footer)
+_BOTH_SIDES = ("table.cell_margin", "header_block.doc_number_side", "colophon.side_indent", "page_number.side_indent")
+_NOT_DOWN = frozenset({*_BOTH_SIDES, "page_number.gap_below_type_area"})
+
+
+def _dotted(profile: Profile, key: str) -> Any:
+    section, name = key.split(".")
+    return getattr(getattr(profile, section), name)
 
 
 def check_profile(profile: Profile) -> None:
@@ -533,15 +575,52 @@ def check_profile(profile: Profile) -> None:
         refuse("grid.lines_per_page",
                f"行距 {Length(g.line_pitch).pt:.2f}pt × {g.lines_per_page} 行超出版心高度 "
                f"{Length(profile.type_height).pt:.2f}pt，每页排不下 {g.lines_per_page} 行")
+    elif profile.type_height > 0 and g.line_pitch > 0 and (g.lines_per_page + 1) * g.line_pitch <= profile.type_height:
+        # the counts are not written: the pitch makes the grid, so a count it does not give would be lost
+        pitch = Twips(profile.type_height // Twips(1) // g.lines_per_page)
+        refuse("grid.lines_per_page",
+               f"行距 {Length(g.line_pitch).pt:.2f}pt 每页排 {profile.type_height // g.line_pitch} 行，不是 "
+               f"{g.lines_per_page} 行；要每页 {g.lines_per_page} 行，把 grid.line_pitch 改为 {pitch.twips}twip")
     if g.chars_per_line * profile.char_pitch() > profile.type_width:
         refuse("grid.chars_per_line",
                f"字符宽 {Length(profile.char_pitch()).pt:.2f}pt × {g.chars_per_line} 字超出版心宽度 "
                f"{Length(profile.type_width).pt:.2f}pt，每行排不下 {g.chars_per_line} 字")
+    elif profile.char_pitch() > 0 and (g.chars_per_line + 1) * profile.char_pitch() <= profile.type_width > 0:
+        spacing = Length(profile.type_width // g.chars_per_line - profile.roles.body.size)
+        refuse("grid.chars_per_line",
+               f"字符宽 {Length(profile.char_pitch()).pt:.2f}pt 每行排 {profile.type_width // profile.char_pitch()} 字，"
+               f"不是 {g.chars_per_line} 字；要每行 {g.chars_per_line} 字，把 grid.char_spacing 改为 "
+               f"{math.floor(spacing.pt * 100) / 100:g}pt")
+    if g.autospace > profile.roles.body.size:
+        refuse("grid.autospace", f"中文与数字、字母之间的间距不能超过一个字（{_shown(profile.roles.body.size)}），"
+                                 f"实际是 {_shown(g.autospace)}")
+    if profile.header_block.rule_gap > BORDER_SPACE:
+        refuse("header_block.rule_gap", f"红色分隔线与上方文字的距离最多为 {Length(BORDER_SPACE).pt:g}pt（Word 的上限），"
+                                        f"实际是 {_shown(profile.header_block.rule_gap)}")
+    for key in _BOTH_SIDES:  # set on both sides of a line: together they leave room for text
+        value = _dotted(profile, key)
+        role = {"colophon": profile.roles.colophon, "page_number": profile.roles.page_number}.get(key.split(".")[0])
+        width = profile.chars(value, role) if isinstance(value, Chars) else value
+        if 2 * width >= profile.type_width > 0:
+            refuse(key, f"左右两边合计 {Length(2 * width).mm:.1f}mm，不小于版心宽度 {Length(profile.type_width).mm:g}mm，"
+                        "中间放不下文字")
+    tall: dict[str, list[str]] = {}  # text taller than its line is printed over its neighbours: by the line's key
+    for role_name, height, where in _role_heights(profile):
+        if getattr(profile.roles, role_name).size > height:
+            tall.setdefault(where, []).append(role_name)
+    for where, names in tall.items():
+        line = _shown(Length(_dotted(profile, where)))
+        if len(names) == 1:
+            size = getattr(profile.roles, names[0]).size
+            refuse(f"roles.{names[0]}.size", f"字号 {_shown(size)} 大于所在行的行距 {line}（{where}），文字会上下重叠")
+        else:
+            sizes = "、".join(f"{n}（{_shown(getattr(profile.roles, n).size)}）" for n in names)
+            refuse(where, f"行距 {line} 小于 {sizes} 的字号，文字会上下重叠")
     if profile.footer_distance < 0:
         refuse("page_number.gap_below_type_area",
                f"页码距版心 {Length(profile.page_number.gap_below_type_area).mm:g}mm、高 "
                f"{Length(profile.roles.page_number.size).pt:g}pt，超出了下页边距 {Length(page.margin_bottom).mm:g}mm")
-    reach = max(profile.type_width, profile.type_height)
+    refused = len(problems)
     for section in attrs.fields(Profile):  # counts and lengths of every part stay within the type area and a line
         part = getattr(profile, section.name)
         if not attrs.has(type(part)) or section.name in ("page", "grid", "roles"):
@@ -554,22 +633,22 @@ def check_profile(profile: Profile) -> None:
                 continue
             elif field.type in (int, "int") and value > g.lines_per_page:
                 refuse(key, f"行数不能超过每页行数 {g.lines_per_page}，实际是 {value}")
-            elif field.type in (Length, "Length") and key != "page_number.gap_below_type_area" and value > reach:
-                # every such length lies inside the type area (the page number's gap, below it, is checked above)
-                refuse(key, f"不能超过版心（宽 {Length(profile.type_width).mm:g}mm、高 "
-                            f"{Length(profile.type_height).mm:g}mm），实际是 {Length(value).mm:g}mm")
+            elif field.type in (Length, "Length") and key not in _NOT_DOWN and value > profile.type_height > 0:
+                refuse(key, f"不能超过版心高度 {Length(profile.type_height).mm:g}mm，实际是 {Length(value).mm:g}mm")
     c = profile.colophon
     colophon = Length(2 * c.line_height + 2 * c.outer_rule + c.inner_rule + c.bottom_slack)
-    if colophon > profile.type_height > 0:  # the 版记 at its tallest: 抄送 and 印发, their rules and the slack
+    colophon_refused = any(" @ 版式配置.colophon." in problem for problem in problems[refused:])
+    if colophon > profile.type_height > 0 and not colophon_refused:
+        # the 版记 at its tallest: 抄送 and 印发, their rules and the slack (unless one of them is refused above)
         refuse("colophon", f"版记（抄送、印发两行及分隔线、留白）高 {colophon.mm:.1f}mm，超过版心高度 "
                            f"{Length(profile.type_height).mm:g}mm，一页放不下")
     squeezed = []  # roles whose character pitch the grid's spacing makes zero or less
     for name in attrs.fields_dict(Roles):
         role = getattr(profile.roles, name)
-        if not hasattr(profile.fonts, role.font):
+        if role.font not in attrs.fields_dict(Fonts):  # the fields' names: never any other attribute of the class
             refuse(f"roles.{name}.font", f"没有名为“{role.font}”的字体；可用：{'、'.join(attrs.fields_dict(Fonts))}")
-        if not hasattr(profile.colors, role.color):
-            refuse(f"roles.{name}.color", f"没有名为“{role.color}”的颜色；可用：{'、'.join(attrs.fields_dict(Colors))}")
+        if role.color not in TEXT_COLORS:
+            refuse(f"roles.{name}.color", f"没有名为“{role.color}”的文字颜色；可用：{'、'.join(TEXT_COLORS)}")
         if profile.char_pitch(role) <= 0 and role.spacing is not None:
             refuse(f"roles.{name}.spacing",
                    f"字间距 {_shown(role.spacing)} 使字宽（字号 {_shown(role.size)} 加字间距）不大于 0")
