@@ -559,9 +559,11 @@ def check_profile(profile: Profile) -> None:
     Raises one LayoutError listing every problem, each with its key. Run when a profile is read, and by a Renderer
     given a profile built in code."""
     problems: list[str] = []
+    refused: set[str] = set()  # their keys
 
     def refuse(key: str, message: str) -> None:
         problems.append(f"{message} @ 版式配置.{key}")
+        refused.add(key)
 
     g, page = profile.grid, profile.page
     for key in ("width", "height"):
@@ -620,7 +622,6 @@ def check_profile(profile: Profile) -> None:
         refuse("page_number.gap_below_type_area",
                f"页码距版心 {Length(profile.page_number.gap_below_type_area).mm:g}mm、高 "
                f"{Length(profile.roles.page_number.size).pt:g}pt，超出了下页边距 {Length(page.margin_bottom).mm:g}mm")
-    refused = len(problems)
     for section in attrs.fields(Profile):  # counts and lengths of every part stay within the type area and a line
         part = getattr(profile, section.name)
         if not attrs.has(type(part)) or section.name in ("page", "grid", "roles"):
@@ -637,8 +638,7 @@ def check_profile(profile: Profile) -> None:
                 refuse(key, f"不能超过版心高度 {Length(profile.type_height).mm:g}mm，实际是 {Length(value).mm:g}mm")
     c = profile.colophon
     colophon = Length(2 * c.line_height + 2 * c.outer_rule + c.inner_rule + c.bottom_slack)
-    colophon_refused = any(" @ 版式配置.colophon." in problem for problem in problems[refused:])
-    if colophon > profile.type_height > 0 and not colophon_refused:
+    if colophon > profile.type_height > 0 and not any(key.startswith("colophon.") for key in refused):
         # the 版记 at its tallest: 抄送 and 印发, their rules and the slack (unless one of them is refused above)
         refuse("colophon", f"版记（抄送、印发两行及分隔线、留白）高 {colophon.mm:.1f}mm，超过版心高度 "
                            f"{Length(profile.type_height).mm:g}mm，一页放不下")
