@@ -33,7 +33,7 @@ class Case:
     words: str = ""  # must appear in the message (a field path, a line, a reason)
     entry: str = "render"  # render | batch | check | rollover | import | profile | templates
     suffix: str = ".yaml"
-    extra: tuple[str, ...] = ()  # extra files for the entry point (profile or template text)
+    extra: tuple[str | bytes, ...] = ()  # extra files for the entry point (profile or template text, or bytes)
 
 
 def y(body: str, code: int = 2, words: str = "", **kw: object) -> Case:
@@ -289,6 +289,9 @@ CASES: list[Case] = [
     Case("profile-grid-too-big", GOOD, 2, "排不下", entry="profile", extra=("grid: {line_pitch: 600twip}\n",)),
     Case("profile-not-yaml", GOOD, 2, "YAML 语法错误", entry="profile", extra=("grid: [\n",)),
     Case("profile-not-mapping", GOOD, 2, "顶层应为键值对", entry="profile", extra=("- 1\n",)),
+    Case("profile-gbk", GOOD, 2, "不是 UTF-8 编码", entry="profile", extra=("fonts: {fangsong: 仿宋}\n".encode("gbk"),)),
+    Case("profile-dunder-color", GOOD, 2, "roles.body.color", entry="profile",
+         extra=("roles: {body: {color: __init__}}\n",)),
     Case("template-syntax", GOOD, 3, "模板语法错误", entry="templates", extra=("<report>{% if %}</report>",)),
     Case("template-undefined", GOOD, 3, "不存在", entry="templates", extra=("<report>{{ report.nothing }}</report>",)),
     Case("template-bad-markup", GOOD, 3, "报告标记", entry="templates", extra=("<report><p>x</report>",)),
@@ -366,7 +369,8 @@ def _good(folder: Path) -> Path:
 
 def _write(folder: Path, name: str, case: Case) -> Path:
     path = folder / name
-    path.write_text(case.extra[0], "utf-8")
+    content = case.extra[0]
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return path
 
 
