@@ -377,7 +377,7 @@ def _write(folder: Path, name: str, case: Case) -> Path:
 def _templates(folder: Path, case: Case) -> Path:
     templates = folder / "templates"
     templates.mkdir()
-    (templates / "report.xml.j2").write_text(case.extra[0], "utf-8")
+    _write(templates, "report.xml.j2", case)
     return templates
 
 

@@ -17,7 +17,7 @@ from edureport.errors import EdureportError
 from edureport.parsing import parse_text
 from edureport.service import create_app
 
-from .test_corpus import CASES, Case
+from .test_corpus import CASES, Case, _write
 
 DATA_CASES = [c for c in CASES if c.entry in ("render", "templates") and c.suffix in (".yaml", ".json")]
 
@@ -25,7 +25,7 @@ DATA_CASES = [c for c in CASES if c.entry in ("render", "templates") and c.suffi
 def _templates(case: Case, folder: Path) -> list[Path]:
     if case.entry != "templates":
         return []
-    (folder / "report.xml.j2").write_text(case.extra[0], "utf-8")
+    _write(folder, "report.xml.j2", case)
     return [folder]
 
 
